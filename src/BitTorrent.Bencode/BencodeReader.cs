@@ -118,6 +118,8 @@ public ref struct BencodeReader
         bool isKey = AwaitingKey;
         BeginValue(isKey);
         int start = _position;
+        if (_data[_position] is < (byte)'0' or > (byte)'9')
+            throw Error(BencodeError.UnexpectedType, _position, isKey ? "dictionary key must be a string" : "expected a string");
         int length = ReadLength();
         if (_data.Length - _position < length) throw Error(BencodeError.UnexpectedEnd, _data.Length);
         var value = _data.Slice(_position, length);
