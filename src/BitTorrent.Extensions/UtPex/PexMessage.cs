@@ -119,24 +119,42 @@ public sealed class PexMessage
     {
         ArgumentNullException.ThrowIfNull(output);
         int added4 = 0, dropped4 = 0;
-        foreach (var peer in Added) if (IsV4(peer.EndPoint.Address)) added4++;
-        foreach (var endPoint in Dropped) if (IsV4(endPoint.Address)) dropped4++;
+        for (int i = 0; i < Added.Count; i++) if (IsV4(Added[i].EndPoint.Address)) added4++;
+        for (int i = 0; i < Dropped.Count; i++) if (IsV4(Dropped[i].Address)) dropped4++;
         int added6 = Added.Count - added4, dropped6 = Dropped.Count - dropped4;
 
         Write(output, "d"u8);
         WriteHeader(output, "added"u8, added4 * CompactV4);
-        foreach (var peer in Added) if (IsV4(peer.EndPoint.Address)) WriteEndPoint(output, peer.EndPoint, v4: true);
+        WriteAdded(output, v4: true, flags: false);
         WriteHeader(output, "added.f"u8, added4);
-        foreach (var peer in Added) if (IsV4(peer.EndPoint.Address)) Write(output, [(byte)peer.Flags]);
+        WriteAdded(output, v4: true, flags: true);
         WriteHeader(output, "added6"u8, added6 * CompactV6);
-        foreach (var peer in Added) if (!IsV4(peer.EndPoint.Address)) WriteEndPoint(output, peer.EndPoint, v4: false);
+        WriteAdded(output, v4: false, flags: false);
         WriteHeader(output, "added6.f"u8, added6);
-        foreach (var peer in Added) if (!IsV4(peer.EndPoint.Address)) Write(output, [(byte)peer.Flags]);
+        WriteAdded(output, v4: false, flags: true);
         WriteHeader(output, "dropped"u8, dropped4 * CompactV4);
-        foreach (var endPoint in Dropped) if (IsV4(endPoint.Address)) WriteEndPoint(output, endPoint, v4: true);
+        WriteDropped(output, v4: true);
         WriteHeader(output, "dropped6"u8, dropped6 * CompactV6);
-        foreach (var endPoint in Dropped) if (!IsV4(endPoint.Address)) WriteEndPoint(output, endPoint, v4: false);
+        WriteDropped(output, v4: false);
         Write(output, "e"u8);
+    }
+
+    private void WriteAdded(IBufferWriter<byte> output, bool v4, bool flags)
+    {
+        // Indexing (not foreach) so that iterating an IReadOnlyList does not box an enumerator.
+        for (int i = 0; i < Added.Count; i++)
+        {
+            var peer = Added[i];
+            if (IsV4(peer.EndPoint.Address) != v4) continue;
+            if (flags) Write(output, [(byte)peer.Flags]);
+            else WriteEndPoint(output, peer.EndPoint, v4);
+        }
+    }
+
+    private void WriteDropped(IBufferWriter<byte> output, bool v4)
+    {
+        for (int i = 0; i < Dropped.Count; i++)
+            if (IsV4(Dropped[i].Address) == v4) WriteEndPoint(output, Dropped[i], v4);
     }
 
     /// <summary>The bencoded message as a new array.</summary>
