@@ -12,6 +12,7 @@ Reports one JSON object per line on stdout:
 Reads commands, one JSON object per line, on stdin:
   {"cmd":"connect","port":P}   dial a peer on 127.0.0.1:P
   {"cmd":"peers"}              list the connected peers
+  {"cmd":"truncate","size":n}  cut the seeded file to n bytes (its later pieces can no longer be read)
 Everything listens on and dials 127.0.0.1 only; DHT, LSD, UPnP, NAT-PMP, uTP and encryption are off.
 """
 import json
@@ -100,6 +101,9 @@ def main(workdir):
         if command:
             if command["cmd"] == "connect":
                 handle.connect_peer(("127.0.0.1", int(command["port"])))
+            elif command["cmd"] == "truncate":
+                with open(path, "r+b") as f:
+                    f.truncate(int(command.get("size", 0)))
             elif command["cmd"] == "peers":
                 emit("peers", peers=[{"endpoint": "%s:%d" % p.ip, "client": p.client.decode("utf-8", "replace") if isinstance(p.client, bytes) else p.client} for p in handle.get_peer_info()])
             emit("done", cmd=command["cmd"])
