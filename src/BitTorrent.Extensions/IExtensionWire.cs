@@ -14,8 +14,11 @@ internal interface IExtensionWire
     /// <summary>True once the wire is closed.</summary>
     bool IsClosed { get; }
 
-    /// <summary>Our end of the connection (null for in-memory transports).</summary>
-    EndPoint? LocalEndPoint { get; }
+    /// <summary>
+    /// The addresses other peers know us by: our end of the connection, and our advertised listen port (<c>p</c> in our
+    /// extended handshake) on our local address and on the address the peer says it sees (<c>yourip</c>).
+    /// </summary>
+    IReadOnlyCollection<IPEndPoint> OwnEndPoints { get; }
 
     /// <summary>The info hash of our handshake, once sent.</summary>
     InfoHash? InfoHash { get; }

@@ -23,7 +23,21 @@ internal sealed class WireExtensionHost : IExtensionWire
 
     public bool IsClosed => _wire.IsClosed;
 
-    public EndPoint? LocalEndPoint => _wire.LocalEndPoint;
+    public IReadOnlyCollection<IPEndPoint> OwnEndPoints
+    {
+        get
+        {
+            var own = new List<IPEndPoint>(3);
+            var local = _wire.LocalEndPoint as IPEndPoint;
+            if (local is not null) own.Add(local);
+            if (_wire.ExtendedHandshake.GetInteger("p") is long port and > 0 and <= IPEndPoint.MaxPort)
+            {
+                if (local is not null) own.Add(new IPEndPoint(local.Address, (int)port));
+                if (_wire.PeerExtendedHandshake?.YourIp is { } seen) own.Add(new IPEndPoint(seen, (int)port));
+            }
+            return own;
+        }
+    }
 
     public InfoHash? InfoHash => _wire.InfoHash;
 

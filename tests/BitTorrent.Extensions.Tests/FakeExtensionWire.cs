@@ -12,7 +12,8 @@ internal sealed class FakeExtensionWire : IExtensionWire
     public FakeTimeProvider Time { get; }
     public TimeProvider TimeProvider => Time;
     public bool IsClosed { get; private set; }
-    public EndPoint? LocalEndPoint { get; set; }
+    public List<IPEndPoint> Own { get; } = [];
+    public IReadOnlyCollection<IPEndPoint> OwnEndPoints => Own;
     public InfoHash? InfoHash { get; set; }
     public bool HasFast { get; set; }
     public int PeerPieceCount { get; set; }

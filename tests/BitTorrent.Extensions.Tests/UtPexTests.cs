@@ -283,9 +283,11 @@ public class UtPexTests
     {
         var pair = new Pair();
         var own = new IPEndPoint(IPAddress.Loopback, 51413);
-        pair.WireB.LocalEndPoint = new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.1"), 51413);
+        pair.WireB.Own.Add(new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.1"), 51413));
+        pair.WireB.Own.Add(new IPEndPoint(IPAddress.Parse("203.0.113.5"), 6881));
         pair.B.OnMessage(new PexMessage(
-            [new PexPeer(own, PexFlags.None), new PexPeer(V4(1, port: 0), PexFlags.None),
+            [new PexPeer(own, PexFlags.None), new PexPeer(new IPEndPoint(IPAddress.Parse("203.0.113.5"), 6881), PexFlags.None),
+             new PexPeer(V4(1, port: 0), PexFlags.None),
              new PexPeer(new IPEndPoint(IPAddress.Any, 5), PexFlags.None), new PexPeer(V4(2), PexFlags.None)],
             [own]).ToArray());
         Assert.Equal([V4(2)], pair.LogB.Added.Select(e => e.EndPoint));

@@ -42,6 +42,25 @@ public class WireIntegrationTests
     }
 
     [Fact]
+    public async Task Pex_skips_our_listen_port_on_the_address_the_peer_says_it_sees()
+    {
+        await using var pair = WirePair.Create();
+        pair.A.Use(w => new UtPex(w));
+        var receiver = pair.B.Use(w => new UtPex(w));
+        pair.A.ExtendedHandshake["yourip"] = IPAddress.Parse("203.0.113.5").GetAddressBytes();
+        pair.B.ExtendedHandshake["p"] = 6881;
+        var added = new List<IPEndPoint>();
+        receiver.PeerAdded += (_, e) => added.Add(e.EndPoint);
+        await pair.ConnectAsync();
+
+        pair.A.Extended(ExtensionNames.UtPex, new PexMessage(
+            [new PexPeer(new IPEndPoint(IPAddress.Parse("203.0.113.5"), 6881), PexFlags.None), new PexPeer(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1), PexFlags.None)],
+            []).ToArray());
+        await BarrierAsync(pair.A, pair.B);
+        Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1)], added);
+    }
+
+    [Fact]
     public async Task A_pex_flood_closes_the_wire_with_an_extension_violation()
     {
         await using var pair = WirePair.Create();

@@ -15,7 +15,8 @@ namespace BitTorrent.Extensions;
 /// advertised ut_pex, and an interval with nothing pending sends nothing; addresses are checked when they are added;
 /// a received message is decoded completely before any of it is applied, so a malformed message changes nothing;
 /// at most <see cref="UtPexOptions.MaxReceivedPeersPerMessage"/> peers are read from one message; our own address
-/// (the wire's local end point, which libtorrent lists back to us) and port-0 entries are skipped. A peer sending
+/// (the wire's local end point, which libtorrent lists back to us, or our advertised listen port <c>p</c> on our local
+/// address or on the peer-reported <c>yourip</c>) and port-0 or unspecified entries are skipped. A peer sending
 /// messages closer together than 60 s is disconnected (<c>WireCloseReason.ExtensionViolation</c>, with the reason as
 /// the message), as the JS module does. Use it as <c>wire.Use(w =&gt; new UtPex(w))</c>.
 /// </remarks>
@@ -151,7 +152,7 @@ public sealed partial class UtPex : IDisposable
 
     private void Apply(PexMessage message)
     {
-        var own = _wire.LocalEndPoint as IPEndPoint;
+        var own = _wire.OwnEndPoints.Select(Normalize).ToArray();
         var added = new List<PexPeer>();
         var dropped = new List<IPEndPoint>();
         lock (_gate)
@@ -182,10 +183,10 @@ public sealed partial class UtPex : IDisposable
         return true;
     }
 
-    private static bool IsUsable(IPEndPoint endPoint, IPEndPoint? own) =>
+    private static bool IsUsable(IPEndPoint endPoint, IPEndPoint[] own) =>
         endPoint.Port != 0
         && !endPoint.Address.Equals(IPAddress.Any) && !endPoint.Address.Equals(IPAddress.IPv6Any)
-        && (own is null || !endPoint.Equals(Normalize(own)));
+        && Array.IndexOf(own, endPoint) < 0;
 
     private static IPEndPoint Normalize(IPEndPoint endPoint) =>
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
