@@ -55,7 +55,14 @@ internal sealed class WireExtensionHost : IExtensionWire
 
     public bool PeerHasPiece(int index) => _wire.PeerPieces.Get(index);
 
-    public void ClearPeerPiece(int index) => _wire.PeerPieces.Set(index, false);
+    public void ClearPeerPiece(int index)
+    {
+        // After have-all with an unknown piece count there is no bitfield to narrow: clearing one bit would turn
+        // "has everything" into "has nothing". Keep have-all, as the seed's bitfield does.
+        var pieces = _wire.PeerPieces;
+        if (pieces.HasAll && pieces.Length == 0) return;
+        pieces.Set(index, false);
+    }
 
     public int FailRequestsForDontHave(int index) => _wire.FailRequests(index, WireRequestFailure.DontHave);
 }

@@ -155,6 +155,40 @@ public class WireIntegrationTests
     }
 
     [Fact]
+    public async Task After_have_all_with_an_unknown_piece_count_a_donthave_keeps_the_other_pieces()
+    {
+        await using var pair = WirePair.Create();
+        pair.A.Use(w => new LtDontHave(w));
+        var leecher = pair.B.Use(w => new LtDontHave(w));
+        var haveAll = WirePair.NextPlain(h => pair.B.HaveAllReceived += h);
+        await pair.ConnectAsync(WireExtensions.Fast);
+        pair.A.HaveAll();
+        await haveAll.WaitAsync(Wait);
+        var received = WirePair.Next<DontHaveEventArgs>(h => leecher.DontHaveReceived += h);
+        pair.A.GetExtension<LtDontHave>()!.DontHave(5);
+        Assert.Equal(5, (await received.WaitAsync(Wait)).Index);
+        Assert.True(pair.B.PeerPieces.Get(0));
+        Assert.True(pair.B.PeerPieces.HasAll);
+    }
+
+    [Fact]
+    public async Task After_have_all_with_a_known_piece_count_a_donthave_clears_only_that_piece()
+    {
+        await using var pair = WirePair.Create(pieceCount: 8);
+        pair.A.Use(w => new LtDontHave(w));
+        var leecher = pair.B.Use(w => new LtDontHave(w));
+        var haveAll = WirePair.NextPlain(h => pair.B.HaveAllReceived += h);
+        await pair.ConnectAsync(WireExtensions.Fast);
+        pair.A.HaveAll();
+        await haveAll.WaitAsync(Wait);
+        var received = WirePair.Next<DontHaveEventArgs>(h => leecher.DontHaveReceived += h);
+        pair.A.GetExtension<LtDontHave>()!.DontHave(5);
+        await received.WaitAsync(Wait);
+        Assert.False(pair.B.PeerPieces.Get(5));
+        Assert.Equal(7, pair.B.PeerPieces.Count);
+    }
+
+    [Fact]
     public async Task Metadata_is_fetched_byte_exact_between_two_wires()
     {
         var info = System.Text.Encoding.ASCII.GetBytes("d4:name" + new string('q', 40000).Length + ":" + new string('q', 40000) + "6:lengthi1ee");

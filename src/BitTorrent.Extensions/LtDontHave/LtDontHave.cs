@@ -12,7 +12,10 @@ namespace BitTorrent.Extensions;
 /// With the Fast extension negotiated we follow BEP 54 rather than the JS module: the peer must reject the requests
 /// it will not serve, so they are left for its reject messages (and the request timeout) to end; without Fast they
 /// fail at once with <c>WireRequestFailure.DontHave</c>. A payload that is not exactly 4 bytes, or an index
-/// outside the torrent, is ignored with a <see cref="Warning"/> (the wire stays open, as libtorrent does).
+/// outside the torrent, is ignored with a <see cref="Warning"/> (the wire stays open, as libtorrent does). After the
+/// peer's have-all with no known piece count (<c>WireOptions.PieceCount</c> unset) the piece cannot be cleared, so, as
+/// in the JS module, the event fires and requests fail but <c>PeerPieces</c> still reports the piece. Requests are
+/// ended before <see cref="DontHaveReceived"/> is raised, so the event can say how many were failed.
 /// Use it as <c>wire.Use(w =&gt; new LtDontHave(w))</c>.
 /// </remarks>
 public sealed partial class LtDontHave
