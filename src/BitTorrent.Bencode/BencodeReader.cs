@@ -31,8 +31,9 @@ public ref struct BencodeReader
     private int _depth;
     private ulong _dictionaryLevels;   // bit d set: nesting level d is a dictionary
     private ulong _awaitingValue;      // bit d set: the dictionary at level d has read a key and awaits its value
-    private int[]? _lastKeys;          // strict mode: start,length of the last key per dictionary level
-    private int[]? _elementCounts;
+    private LevelInts _lastKeyStarts;  // strict mode: the last key read per dictionary level
+    private LevelInts _lastKeyLengths;
+    private LevelInts _elementCounts;
 
     /// <summary>Creates a reader over <paramref name="data"/>.</summary>
     /// <param name="data">The bencoded input.</param>
@@ -118,6 +119,8 @@ public ref struct BencodeReader
         bool isKey = AwaitingKey;
         BeginValue(isKey);
         int start = _position;
+        if (_data[_position] is < (byte)'0' or > (byte)'9')
+            throw Error(BencodeError.UnexpectedType, _position, isKey ? "dictionary key must be a string" : "expected a string");
         int length = ReadLength();
         if (_data.Length - _position < length) throw Error(BencodeError.UnexpectedEnd, _data.Length);
         var value = _data.Slice(_position, length);
@@ -205,8 +208,8 @@ public ref struct BencodeReader
         int level = _depth++;
         if (dictionary) _dictionaryLevels |= 1UL << level; else _dictionaryLevels &= ~(1UL << level);
         _awaitingValue &= ~(1UL << level);
-        (_elementCounts ??= new int[MaxSupportedDepth])[level] = 0;
-        if (dictionary && _options.IsStrict) (_lastKeys ??= new int[MaxSupportedDepth * 2])[level * 2 + 1] = -1;
+        _elementCounts[level] = 0;
+        _lastKeyLengths[level] = -1;
     }
 
     private void BeginValue(bool isKey)
@@ -222,7 +225,7 @@ public ref struct BencodeReader
             throw Error(BencodeError.UnexpectedType, _position, "dictionary key must be a string");
         if (!isKey && !IsDictionary(level) || isKey)
         {
-            if (++_elementCounts![level] > _options.MaxElements) throw Error(BencodeError.TooManyElements, _position);
+            if (++_elementCounts[level] > _options.MaxElements) throw Error(BencodeError.TooManyElements, _position);
         }
     }
 
@@ -238,16 +241,16 @@ public ref struct BencodeReader
     private void CheckKeyOrder(int tokenStart, int keyStart, int keyLength)
     {
         if (!_options.IsStrict) return;
-        int slot = (_depth - 1) * 2;
-        int lastStart = _lastKeys![slot], lastLength = _lastKeys[slot + 1];
+        int level = _depth - 1;
+        int lastStart = _lastKeyStarts[level], lastLength = _lastKeyLengths[level];
         if (lastLength >= 0)
         {
             int cmp = _data.Slice(lastStart, lastLength).SequenceCompareTo(_data.Slice(keyStart, keyLength));
             if (cmp == 0) throw Error(BencodeError.DuplicateKey, tokenStart);
             if (cmp > 0) throw Error(BencodeError.UnsortedKeys, tokenStart);
         }
-        _lastKeys[slot] = keyStart;
-        _lastKeys[slot + 1] = keyLength;
+        _lastKeyStarts[level] = keyStart;
+        _lastKeyLengths[level] = keyLength;
     }
 
     private int ReadLength()
@@ -280,4 +283,11 @@ public ref struct BencodeReader
 
     private readonly BencodeException Error(BencodeError error, int position, string? detail = null) =>
         new(error, _baseOffset + position, detail);
+}
+
+/// <summary>One int per nesting level, stored inline so a reader allocates nothing.</summary>
+[System.Runtime.CompilerServices.InlineArray(64)]
+internal struct LevelInts
+{
+    private int _element0;
 }

@@ -1,0 +1,154 @@
+using System.Text;
+using BitTorrent.Bencode;
+
+namespace BitTorrent.Bencode.Tests;
+
+public class DecodeTests
+{
+    private static BValue Decode(string text, BencodeOptions? options = null) =>
+        Bencode.Decode(Encoding.UTF8.GetBytes(text), options ?? BencodeOptions.Strict);
+
+    [Theory]
+    [InlineData("i0e", 0L)]
+    [InlineData("i42e", 42L)]
+    [InlineData("i-42e", -42L)]
+    [InlineData("i9223372036854775807e", long.MaxValue)]
+    [InlineData("i-9223372036854775808e", long.MinValue)]
+    public void Integers_up_to_64_bits(string text, long expected) =>
+        Assert.Equal(expected, Assert.IsType<BInteger>(Decode(text)).Value);
+
+    [Theory]
+    [InlineData("i9223372036854775808e")]
+    [InlineData("i-9223372036854775809e")]
+    [InlineData("i99999999999999999999999e")]
+    public void Integer_overflow_is_refused(string text) =>
+        Assert.Equal(BencodeError.IntegerOverflow, Assert.Throws<BencodeException>(() => Decode(text)).Error);
+
+    [Fact]
+    public void Strings_are_slices_with_text()
+    {
+        var s = Assert.IsType<BString>(Decode("4:spam"));
+        Assert.Equal("spam", s.Text);
+        Assert.Equal(4, s.Bytes.Length);
+        Assert.Equal("", Assert.IsType<BString>(Decode("0:")).Text);
+    }
+
+    [Fact]
+    public void Nested_lists_and_dictionaries()
+    {
+        var d = Assert.IsType<BDictionary>(Decode("d4:listl1:ai1ee3:numi7e3:str3:abce"));
+        Assert.Equal(7, d.GetInteger("num"));
+        Assert.Equal("abc", d.GetText("str"));
+        var list = d.Get<BList>("list")!;
+        Assert.Equal(2, list.Count);
+        Assert.Equal("a", ((BString)list[0]).Text);
+        Assert.Null(d.GetInteger("missing"));
+        Assert.Null(d.GetInteger("str"));
+    }
+
+    [Theory]
+    [InlineData("i03e", BencodeError.LeadingZero, 1)]
+    [InlineData("i-0e", BencodeError.NegativeZero, 0)]
+    [InlineData("04:spam", BencodeError.LeadingZero, 0)]
+    [InlineData("d1:bi1e1:ai2ee", BencodeError.UnsortedKeys, 7)]
+    [InlineData("d1:ai1e1:ai2ee", BencodeError.DuplicateKey, 7)]
+    [InlineData("i1ex", BencodeError.TrailingBytes, 3)]
+    public void Strict_mode_refuses_non_canonical_input_with_the_offset(string text, BencodeError error, long offset)
+    {
+        var ex = Assert.Throws<BencodeException>(() => Decode(text, BencodeOptions.Strict));
+        Assert.Equal(error, ex.Error);
+        Assert.Equal(offset, ex.Offset);
+        Assert.Contains($"byte {offset}", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("i03e")]
+    [InlineData("04:spam")]
+    [InlineData("d1:bi1e1:ai2ee")]
+    [InlineData("d1:ai1e1:ai2ee")]
+    [InlineData("i1ex")]
+    public void Lenient_mode_reads_what_peers_send(string text) => Decode(text, BencodeOptions.Lenient);
+
+    [Fact]
+    public void Lenient_mode_reports_where_the_value_ended()
+    {
+        var data = Encoding.ASCII.GetBytes("d8:msg_typei1e5:piecei0eeRAWBYTES");
+        var dict = Bencode.DecodeDictionary(data, BencodeOptions.Lenient, out int consumed);
+        Assert.Equal(1, dict.GetInteger("msg_type"));
+        Assert.Equal("RAWBYTES", Encoding.ASCII.GetString(data, consumed, data.Length - consumed));
+    }
+
+    [Theory]
+    [InlineData("", BencodeError.UnexpectedEnd)]
+    [InlineData("i12", BencodeError.UnexpectedEnd)]
+    [InlineData("ie", BencodeError.InvalidToken)]
+    [InlineData("i1x2e", BencodeError.InvalidToken)]
+    [InlineData("5:abc", BencodeError.UnexpectedEnd)]
+    [InlineData("l", BencodeError.UnexpectedEnd)]
+    [InlineData("d3:keye", BencodeError.InvalidToken)]
+    [InlineData("di1ei2ee", BencodeError.UnexpectedType)]
+    [InlineData("x", BencodeError.InvalidToken)]
+    [InlineData("3x:abc", BencodeError.InvalidToken)]
+    [InlineData("99999999999:a", BencodeError.IntegerOverflow)]
+    public void Malformed_input_gets_a_typed_error(string text, BencodeError error) =>
+        Assert.Equal(error, Assert.Throws<BencodeException>(() => Decode(text, BencodeOptions.Lenient)).Error);
+
+    [Fact]
+    public void Depth_is_bounded()
+    {
+        var deep = new string('l', 100) + new string('e', 100);
+        var ex = Assert.Throws<BencodeException>(() => Decode(deep, BencodeOptions.Lenient with { MaxDepth = 10 }));
+        Assert.Equal(BencodeError.DepthExceeded, ex.Error);
+        Assert.Equal(10, ex.Offset);
+        Decode(new string('l', 10) + new string('e', 10), BencodeOptions.Lenient with { MaxDepth = 10 });
+    }
+
+    [Fact]
+    public void String_length_is_bounded_before_reading()
+    {
+        var ex = Assert.Throws<BencodeException>(() => Decode("2000000000:x", BencodeOptions.Lenient with { MaxStringLength = 1000 }));
+        Assert.Equal(BencodeError.StringTooLong, ex.Error);
+    }
+
+    [Fact]
+    public void Total_size_is_bounded()
+    {
+        var ex = Assert.Throws<BencodeException>(() => Decode("10:0123456789", BencodeOptions.Lenient with { MaxTotalSize = 8 }));
+        Assert.Equal(BencodeError.TotalSizeExceeded, ex.Error);
+    }
+
+    [Fact]
+    public void Element_count_is_bounded()
+    {
+        var ex = Assert.Throws<BencodeException>(() => Decode("li1ei2ei3ee", BencodeOptions.Lenient with { MaxElements = 2 }));
+        Assert.Equal(BencodeError.TooManyElements, ex.Error);
+        Decode("li1ei2ee", BencodeOptions.Lenient with { MaxElements = 2 });
+    }
+
+    [Fact]
+    public void Raw_bytes_of_a_non_canonical_info_dict_are_kept_exactly()
+    {
+        // Keys out of order: re-encoding would change the bytes and so the info hash.
+        const string info = "d4:name3:abc6:lengthi5e12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaae";
+        var torrent = Encoding.ASCII.GetBytes("d8:announce3:url4:info" + info + "e");
+        var dict = Bencode.DecodeDictionary(torrent, BencodeOptions.Lenient);
+        var raw = dict["info"].Raw;
+        Assert.Equal(info, Encoding.ASCII.GetString(raw.Span));
+        Assert.NotEqual(info, Encoding.ASCII.GetString(dict["info"].Encode()));
+        Assert.Equal(InfoHash.FromInfoDictionary(Encoding.ASCII.GetBytes(info)), InfoHash.FromInfoDictionary(raw.Span));
+    }
+
+    [Fact]
+    public void Reader_gives_raw_value_without_allocating_a_model()
+    {
+        var data = Encoding.ASCII.GetBytes("d1:ad1:xli1ei2eee1:bi3ee");
+        var reader = new BencodeReader(data, BencodeOptions.Strict);
+        reader.ReadDictionaryStart();
+        Assert.Equal("a", Encoding.ASCII.GetString(reader.ReadString()));
+        Assert.Equal("d1:xli1ei2eee", Encoding.ASCII.GetString(reader.ReadRawValue()));
+        Assert.Equal("b", Encoding.ASCII.GetString(reader.ReadString()));
+        Assert.Equal(3, reader.ReadInteger());
+        Assert.True(reader.TryReadEnd());
+        reader.EnsureFullyConsumed();
+    }
+}
