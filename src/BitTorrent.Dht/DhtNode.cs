@@ -645,7 +645,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         return new DhtSampleResult(TimeSpan.FromSeconds(Math.Clamp(response.Interval ?? 0, 0, 21600)), response.Num ?? samples.Count, samples, nodes);
     }
 
-    private void Seed(Traversal traversal)
+    private void Seed(Traversal traversal, bool includeRouters = false)
     {
         var closest = new DhtContact?[_options.K];
         int count = _table.FindClosest(traversal.Target, closest);
@@ -653,7 +653,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         {
             traversal.AddCandidate(closest[i]!.Id, closest[i]!.EndPoint);
         }
-        if (count == 0)
+        if (count == 0 || includeRouters)
         {
             foreach (var router in _routers)
             {
@@ -762,11 +762,11 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         {
             _routers = resolved.Where(r => r.IsIPv6 == AddressFamilyIsIPv6).ToList();
             _routersTried = true;
-            RunBootstrapTraversal();
+            RunBootstrapTraversal(includeRouters: true);
         }
     }
 
-    private void RunBootstrapTraversal()
+    private void RunBootstrapTraversal(bool includeRouters = false)
     {
         if (_destroyed)
         {
@@ -783,7 +783,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             _bootstrapping = false;
             SetReady();
         });
-        Seed(traversal);
+        Seed(traversal, includeRouters);
         traversal.Step();
     }
 
