@@ -291,7 +291,12 @@ public sealed partial class DhtNode
                 _logger.LogWarning(ex, "DHT timer failed");
             }
             _timerDueTicks = long.MaxValue;
-            Reschedule(_nextMaintenanceTicks);
+            long due = _nextMaintenanceTicks;
+            if (_waiting.Count > 0)
+            {
+                due = Math.Min(due, NowTicks + WaitingRetry.Ticks);
+            }
+            Reschedule(due);
         }
     }
 
@@ -318,6 +323,7 @@ public sealed partial class DhtNode
     private void Maintain(long now)
     {
         _tokens.RotateIfDue(now);
+        _rateLimiter.Prune(now);
         _peers.Purge(now);
         _items.Purge(now);
         long stale = _options.BucketRefreshInterval.Ticks;

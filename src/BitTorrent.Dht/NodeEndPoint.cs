@@ -7,14 +7,19 @@ namespace BitTorrent.Dht;
 /// <summary>A compact IPv4 or IPv6 address and port (24 bytes, no heap objects), the form contacts are stored in.</summary>
 public readonly struct NodeEndPoint : IEquatable<NodeEndPoint>
 {
-    private readonly UInt128 _address;
+    // Two ulongs rather than a UInt128, which is 16-byte aligned and would make this struct 32 bytes.
+    private readonly ulong _high;
+    private readonly ulong _low;
 
     private NodeEndPoint(UInt128 address, ushort port, bool isIPv6)
     {
-        _address = address;
+        _high = (ulong)(address >> 64);
+        _low = (ulong)address;
         Port = port;
         IsIPv6 = isIPv6;
     }
+
+    private UInt128 Bits => new(_high, _low);
 
     /// <summary>The UDP port.</summary>
     public ushort Port { get; }
@@ -44,7 +49,7 @@ public readonly struct NodeEndPoint : IEquatable<NodeEndPoint>
     };
 
     /// <summary>The same address with another port.</summary>
-    public NodeEndPoint WithPort(ushort port) => new(_address, port, IsIPv6);
+    public NodeEndPoint WithPort(ushort port) => new(Bits, port, IsIPv6);
 
     /// <summary>Parses compact peer info (6 bytes IPv4 or 18 bytes IPv6, address then big-endian port).</summary>
     public static bool TryReadCompact(ReadOnlySpan<byte> compact, out NodeEndPoint endPoint)
@@ -64,10 +69,10 @@ public readonly struct NodeEndPoint : IEquatable<NodeEndPoint>
     {
         if (IsIPv6)
         {
-            BinaryPrimitives.WriteUInt128BigEndian(destination, _address);
+            BinaryPrimitives.WriteUInt128BigEndian(destination, Bits);
             return 16;
         }
-        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)_address);
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)Bits);
         return 4;
     }
 
@@ -94,22 +99,22 @@ public readonly struct NodeEndPoint : IEquatable<NodeEndPoint>
     public IPEndPoint ToIPEndPoint() => new(ToIPAddress(), Port);
 
     /// <summary>The /24 (IPv4) or /64 (IPv6) network prefix, for one-node-per-subnet rules.</summary>
-    public ulong SubnetKey => IsIPv6 ? (ulong)(_address >> 64) : ((uint)_address >> 8) | (1UL << 40);
+    public ulong SubnetKey => IsIPv6 ? (ulong)(Bits >> 64) : ((uint)Bits >> 8) | (1UL << 40);
 
     /// <summary>An opaque key identifying the address only (not the port).</summary>
-    public UInt128 AddressKey => IsIPv6 ? _address : _address | ((UInt128)1 << 127);
+    public UInt128 AddressKey => IsIPv6 ? Bits : Bits | ((UInt128)1 << 127);
 
     /// <summary>True for a loopback address (127.0.0.0/8 or ::1).</summary>
-    public bool IsLoopback => IsIPv6 ? _address == 1 : ((uint)_address >> 24) == 127;
+    public bool IsLoopback => IsIPv6 ? Bits == 1 : ((uint)Bits >> 24) == 127;
 
     /// <inheritdoc />
-    public bool Equals(NodeEndPoint other) => _address == other._address && Port == other.Port && IsIPv6 == other.IsIPv6;
+    public bool Equals(NodeEndPoint other) => _low == other._low && _high == other._high && Port == other.Port && IsIPv6 == other.IsIPv6;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is NodeEndPoint other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(_address, Port, IsIPv6);
+    public override int GetHashCode() => HashCode.Combine(_low, _high, Port, IsIPv6);
 
     /// <summary>Equality.</summary>
     public static bool operator ==(NodeEndPoint left, NodeEndPoint right) => left.Equals(right);

@@ -81,8 +81,10 @@ internal abstract class Traversal
             return;
         }
         int considered = 0;
-        foreach (var candidate in _candidates.ToArray())
+        // Candidates are only added by responses, never while this loop runs, so indexing is safe.
+        for (int i = 0; i < _candidates.Count; i++)
         {
+            var candidate = _candidates[i];
             if (candidate.State == CandidateState.Failed)
             {
                 continue;

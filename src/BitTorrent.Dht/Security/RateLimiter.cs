@@ -64,7 +64,8 @@ public sealed class RateLimiter
         return true;
     }
 
-    private void Prune(long nowTicks)
+    /// <summary>Forgets addresses that are neither blocked nor active in the current second.</summary>
+    public void Prune(long nowTicks)
     {
         var stale = new List<UInt128>();
         foreach (var (key, entry) in _entries)
