@@ -324,6 +324,10 @@ public sealed partial class DhtNode
     {
         _tokens.RotateIfDue(now);
         _rateLimiter.Prune(now);
+        _deadlines.TrimExcess();
+        _waiting.TrimExcess();
+        _inflight.TrimExcess();
+        _externalVotes.TrimExcess();
         _peers.Purge(now);
         _items.Purge(now);
         long stale = _options.BucketRefreshInterval.Ticks;

@@ -24,8 +24,8 @@ public sealed class DhtRoutingTable
         LocalId = localId;
         K = k;
         RestrictSubnets = restrictSubnets;
-        _replacementSize = Math.Max(2, k / 2);
-        _buckets.Add(new KBucket(nowTicks));
+        _replacementSize = Math.Clamp(k / 4, 2, 8);
+        _buckets.Add(new KBucket(nowTicks, Math.Min(k, 32), _replacementSize));
     }
 
     /// <summary>Our node id.</summary>
@@ -375,7 +375,7 @@ public sealed class DhtRoutingTable
     {
         int lastIndex = _buckets.Count - 1;
         var last = _buckets[lastIndex];
-        var next = new KBucket(last.LastChangedTicks);
+        var next = new KBucket(last.LastChangedTicks, Math.Min(K, 32), _replacementSize);
         _buckets.Add(next);
         Move(last.Nodes, next.Nodes, lastIndex);
         Move(last.Replacements, next.Replacements, lastIndex);

@@ -3,13 +3,18 @@ namespace BitTorrent.Dht.RoutingTable;
 /// <summary>One k-bucket: up to K live contacts plus a small replacement cache.</summary>
 public sealed class KBucket
 {
-    internal KBucket(long nowTicks) => LastChangedTicks = nowTicks;
+    internal KBucket(long nowTicks, int k, int replacements)
+    {
+        LastChangedTicks = nowTicks;
+        Nodes = new List<DhtContact>(k);
+        Replacements = new List<DhtContact>(replacements);
+    }
 
     /// <summary>The contacts, least recently added first.</summary>
-    public List<DhtContact> Nodes { get; } = [];
+    public List<DhtContact> Nodes { get; }
 
     /// <summary>Candidates waiting for a slot, most recent last.</summary>
-    public List<DhtContact> Replacements { get; } = [];
+    public List<DhtContact> Replacements { get; }
 
     /// <summary>UTC ticks of the last time a contact was added or answered.</summary>
     public long LastChangedTicks { get; internal set; }

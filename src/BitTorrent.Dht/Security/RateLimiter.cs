@@ -79,6 +79,8 @@ public sealed class RateLimiter
         {
             _entries.Remove(key);
         }
+        // Give memory back after a burst of senders: a quiet node should hold only a few entries.
+        _entries.TrimExcess();
         if (_entries.Count >= _maxTracked)
         {
             // Everyone is active: forget the unblocked half rather than grow.
