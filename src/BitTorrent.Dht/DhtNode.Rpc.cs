@@ -12,6 +12,7 @@ public sealed partial class DhtNode
 {
     private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan WaitingRetry = TimeSpan.FromMilliseconds(100);
+    private const int MaxResponseSize = 64 * 1024;
 
     private readonly Dictionary<ushort, PendingQuery> _inflight = [];
     private readonly Queue<PendingQuery> _deadlines = new();
@@ -171,8 +172,14 @@ public sealed partial class DhtNode
             }
             return;
         }
-        if (!KrpcCodec.TryDecode(datagram, out var message, out var error, _options.MaxDatagramSize))
+        // Responses may be large (bittorrent-dht answers find_node with its whole table); queries may not.
+        if (!KrpcCodec.TryDecode(datagram, out var message, out var error, MaxResponseSize)
+            || (message.Type == KrpcMessageType.Query && datagram.Length > _options.MaxDatagramSize))
         {
+            if (error == KrpcDecodeError.None)
+            {
+                error = KrpcDecodeError.TooLarge;
+            }
             _malformed[(int)error]++;
             Warn(DhtWarningKind.MalformedDatagram, $"Malformed datagram: {error}.", source);
             return;

@@ -94,7 +94,7 @@ public sealed class DhtNodeOptions
     /// <summary>Queries allowed to wait for a free slot; more fail at once. Default 1024.</summary>
     public int MaxWaitingQueries { get; init; } = 1024;
 
-    /// <summary>Largest datagram accepted. Default 1500.</summary>
+    /// <summary>Largest query datagram accepted (responses and errors may be up to 64 KiB). Default 1500.</summary>
     public int MaxDatagramSize { get; init; } = KrpcCodec.DefaultMaxDatagramSize;
 
     /// <summary>The client version sent as <c>v</c> (empty: none).</summary>

@@ -132,4 +132,25 @@ public class DefenceTests
         Assert.DoesNotContain(a.GetNodes(), n => n.Id == spoofer.Id);
         Assert.Equal(1, a.GetStats().UnsolicitedResponses);
     }
+
+    [Fact]
+    public void Large_responses_are_read_but_large_queries_are_dropped()
+    {
+        var network = new TestNetwork();
+        var node = Nodes.Create(network, 0);
+        node.Listen();
+        var peer = new RawClient(network, new IPEndPoint(IPAddress.Parse("198.51.100.20"), 6881));
+        var ping = node.PingAsync(peer.EndPoint);
+        network.Deliver();
+        var query = Bencode.Bencode.DecodeDictionary(peer.Received[^1].Data);
+        // bittorrent-dht answers with its whole table: far more than 1500 bytes.
+        var reply = new BDictionary
+        {
+            { "r", new BDictionary { { "id", peer.Id.ToArray() }, { "nodes", new byte[26 * 150] } } },
+            { "t", query.GetBytes("t")!.Value.ToArray() }, { "y", "r" },
+        }.Encode();
+        Assert.True(reply.Length > 3000);
+        peer.Send(node.LocalEndPoint!, reply);
+        Assert.Equal(peer.Id, network.RunUntil(ping));
+    }
 }

@@ -253,7 +253,7 @@ public class ServerTests
         node.Warning += (_, w) => warnings.Add(w);
         client.Send(node.LocalEndPoint!, "garbage"u8.ToArray());
         client.Send(node.LocalEndPoint!, "d1:t2:aa1:y1:xe"u8.ToArray());
-        client.Send(node.LocalEndPoint!, new byte[2000]);
+        client.Send(node.LocalEndPoint!, System.Text.Encoding.ASCII.GetBytes("d1:ad2:id20:abcdefghij01234567891:x1900:" + new string('x', 1900) + "e1:q4:ping1:t2:aa1:y1:qe"));
         var stats = node.GetStats();
         Assert.Equal(3, stats.MalformedDropped);
         Assert.Equal(1, stats.MalformedByReason[KrpcDecodeError.InvalidBencode]);
