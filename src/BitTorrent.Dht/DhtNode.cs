@@ -525,9 +525,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
 
     private static void ValidateItem(DhtItem item)
     {
-        if (item.Value.IsEmpty || item.Value.Length > DhtItemTargets.MaxValueLength)
+        if (item.Value.IsEmpty || item.Value.Length > DhtItemTargets.MaxValueLength || !IsSingleBencodedValue(item.Value.Span))
         {
-            throw new ArgumentException("v must be 1 to 1000 bytes of bencode.", nameof(item));
+            throw new ArgumentException("v must be one bencoded value of 1 to 1000 bytes.", nameof(item));
         }
         if (item.IsMutable && (item.PublicKey.Length != Ed25519Signatures.PublicKeyLength
             || item.Signature.Length != Ed25519Signatures.SignatureLength || item.Salt.Length > DhtItemTargets.MaxSaltLength))

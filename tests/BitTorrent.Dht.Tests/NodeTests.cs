@@ -131,6 +131,7 @@ public class NodeTests
         var node = Nodes.Create(network, 0);
         node.Listen();
         Assert.Throws<ArgumentException>(() => { _ = node.PutAsync(DhtItem.CreateImmutable(new byte[1001])); });
+        Assert.Throws<ArgumentException>(() => { _ = node.PutAsync(DhtItem.CreateImmutable("14:hello from .net"u8.ToArray())); });
         Assert.Throws<ArgumentException>(() => { _ = node.PutAsync(new DhtItem { Value = "1:a"u8.ToArray(), PublicKey = new byte[31], Signature = new byte[64] }); });
     }
 
