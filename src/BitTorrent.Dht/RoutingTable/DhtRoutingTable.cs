@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace BitTorrent.Dht.RoutingTable;
 
 /// <summary>
@@ -200,6 +202,9 @@ public sealed class DhtRoutingTable
     {
         int count = 0;
         var targetSpan = target.Span;
+        ulong targetPrefix = BinaryPrimitives.ReadUInt64BigEndian(targetSpan);
+        // The first 64 bits of each kept distance decide almost every comparison; ties fall back to all 160 bits.
+        Span<ulong> keys = destination.Length <= 256 ? stackalloc ulong[destination.Length] : new ulong[destination.Length];
         foreach (var bucket in _buckets)
         {
             foreach (var contact in bucket.Nodes)
@@ -208,26 +213,32 @@ public sealed class DhtRoutingTable
                 {
                     continue;
                 }
+                ulong key = BinaryPrimitives.ReadUInt64BigEndian(contact.Id.Span) ^ targetPrefix;
                 if (count == destination.Length)
                 {
-                    if (count == 0 || NodeId.CompareDistance(targetSpan, contact.Id.Span, destination[count - 1]!.Id.Span) >= 0)
+                    if (count == 0 || Compare(key, contact, keys[count - 1], destination[count - 1]!, targetSpan) >= 0)
                     {
                         continue;
                     }
                     count--;
                 }
                 int j = count;
-                while (j > 0 && NodeId.CompareDistance(targetSpan, contact.Id.Span, destination[j - 1]!.Id.Span) < 0)
+                while (j > 0 && Compare(key, contact, keys[j - 1], destination[j - 1]!, targetSpan) < 0)
                 {
                     destination[j] = destination[j - 1];
+                    keys[j] = keys[j - 1];
                     j--;
                 }
                 destination[j] = contact;
+                keys[j] = key;
                 count++;
             }
         }
         return count;
     }
+
+    private static int Compare(ulong keyA, DhtContact a, ulong keyB, DhtContact b, ReadOnlySpan<byte> target) =>
+        keyA != keyB ? (keyA < keyB ? -1 : 1) : NodeId.CompareDistance(target, a.Id.Span, b.Id.Span);
 
     /// <summary>Every contact, farthest bucket first.</summary>
     public IEnumerable<DhtContact> Contacts()
