@@ -45,6 +45,8 @@ public enum DhtWarningKind
     AddressBlocked,
     /// <summary>A bootstrap host name could not be resolved.</summary>
     BootstrapResolutionFailed,
+    /// <summary>The socket reported a non-fatal receive error.</summary>
+    SocketError,
     /// <summary>An unexpected internal failure while handling a datagram (the datagram was dropped).</summary>
     InternalError,
 }

@@ -178,6 +178,16 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             Reschedule(_nextMaintenanceTicks);
             RestoreState();
         }
+        if (transport is UdpDhtTransport udp)
+        {
+            udp.ReceiveError += (_, ex) =>
+            {
+                lock (_gate)
+                {
+                    Warn(DhtWarningKind.SocketError, ex.Message, null);
+                }
+            };
+        }
         transport.Start(OnDatagram);
         lock (_gate)
         {

@@ -154,3 +154,55 @@ public class DefenceTests
         Assert.Equal(peer.Id, network.RunUntil(ping));
     }
 }
+
+public class NodeIdVerificationTests
+{
+    private static NodeId? PingAndAnswer(TestNetwork network, DhtNode node, RawClient peer)
+    {
+        var ping = node.PingAsync(peer.EndPoint);
+        network.Deliver();
+        var query = Bencode.Bencode.DecodeDictionary(peer.Received[^1].Data);
+        var reply = new BDictionary
+        {
+            { "r", new BDictionary { { "id", peer.Id.ToArray() } } }, { "t", query.GetBytes("t")!.Value.ToArray() }, { "y", "r" },
+        };
+        peer.Send(node.LocalEndPoint!, reply.Encode());
+        return network.RunUntil(ping);
+    }
+
+    [Fact]
+    public void Enforcing_bep42_keeps_only_nodes_whose_id_matches_their_ip()
+    {
+        var network = new TestNetwork();
+        var node = Nodes.Create(network, 0, configure: o => new DhtNodeOptions
+        {
+            Transport = o.Transport, TimeProvider = o.TimeProvider, Random = o.Random, BootstrapNodes = [], EnforceNodeIdVerification = true,
+        });
+        node.Listen();
+        var ip = IPAddress.Parse("124.31.75.21");
+        var liar = new RawClient(network, new IPEndPoint(ip, 1000), NodeId.Parse("0000000000000000000000000000000000000001"));
+        Assert.NotNull(PingAndAnswer(network, node, liar));
+        Assert.Equal(0, node.NodeCount);
+
+        var honest = new RawClient(network, new IPEndPoint(IPAddress.Parse("21.75.31.124"), 1000),
+            NodeId.Parse("5a3ce9c14e7a08645677bbd1cfe7d8f956d53256"));
+        Assert.NotNull(PingAndAnswer(network, node, honest));
+        Assert.Equal(honest.Id, Assert.Single(node.GetNodes()).Id);
+    }
+
+    [Fact]
+    public void Responses_teach_the_node_its_external_address()
+    {
+        var network = new TestNetwork();
+        var nodes = Nodes.CreateMesh(network, 5);
+        Assert.Equal(Nodes.Address(3), nodes[3].ExternalEndPoint);
+    }
+
+    [Fact]
+    public void A_bep42_id_is_derived_from_the_external_address()
+    {
+        var ip = IPAddress.Parse("84.124.73.14");
+        using var node = new DhtNode(new DhtNodeOptions { ExternalAddress = ip, BootstrapNodes = [], Random = new Random(1) });
+        Assert.True(Security.NodeIdSecurity.IsValid(node.Id, ip));
+    }
+}

@@ -12,6 +12,10 @@ public interface IDhtTransport : IDisposable
     IPEndPoint LocalEndPoint { get; }
 
     /// <summary>Sends one datagram; drops it (never throws) when the destination is unreachable.</summary>
+    /// <remarks>
+    /// The caller holds its node's lock while sending: deliver later (a queue, another thread, virtual time), never
+    /// synchronously into the receiving node's handler from inside this call.
+    /// </remarks>
     void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination);
 
     /// <summary>Starts delivering received datagrams to handler, one at a time (never concurrently).</summary>
