@@ -270,7 +270,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
     /// Stores a BEP 44 item on the K nodes closest to its target (a get traversal first collects their tokens).
     /// Immutable items are also kept in our own store.
     /// </summary>
-    /// <param name="item">The item (see <see cref="DhtItem.CreateImmutable"/> and <see cref="DhtItem.CreateMutable"/>).</param>
+    /// <param name="item">The item (see <see cref="DhtItem.CreateImmutable"/> and <c>DhtItem.CreateMutable</c>).</param>
     /// <param name="cas">BEP 44 compare-and-swap: the sequence number the stored item must have.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="ArgumentException">The value is empty or over 1000 bytes, or a mutable item's key, signature or salt is malformed.</exception>
