@@ -1,0 +1,387 @@
+using System.Buffers.Binary;
+using System.Net;
+using BitTorrent.Dht.Krpc;
+using BitTorrent.Dht.Lookup;
+using BitTorrent.Dht.RoutingTable;
+using BitTorrent.Dht.Security;
+using Microsoft.Extensions.Logging;
+
+namespace BitTorrent.Dht;
+
+public sealed partial class DhtNode
+{
+    private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan WaitingRetry = TimeSpan.FromMilliseconds(100);
+    private const int MaxResponseSize = 64 * 1024;
+
+    private readonly Dictionary<ushort, PendingQuery> _inflight = [];
+    private readonly Queue<PendingQuery> _deadlines = new();
+    private readonly Queue<PendingQuery> _waiting = new();
+    private readonly long[] _malformed = new long[Enum.GetValues<KrpcDecodeError>().Length];
+    private ushort _nextTransactionId;
+    private double _budget;
+    private long _budgetRefilledTicks;
+    private ITimer? _timer;
+    private long _timerDueTicks = long.MaxValue;
+    private long _nextMaintenanceTicks;
+    private long _datagramsReceived, _datagramsSent, _queriesReceived, _queriesSent, _responsesReceived, _errorsReceived;
+    private long _timeouts, _unsolicited, _rateLimited, _blocked, _budgetDropped, _queriesRejected;
+
+    private long NowTicks => _time.GetUtcNow().UtcTicks;
+
+    /// <summary>Sends a query now, or queues it while the concurrency limit or the outbound budget is reached.</summary>
+    internal void SendQuery(PendingQuery query)
+    {
+        if (_destroyed || _transport is null)
+        {
+            query.IsDone = true;
+            query.OnFailure(PendingQuery.Cancelled);
+            return;
+        }
+        if (_inflight.Count >= _options.Concurrency || _waiting.Count > 0 || !TakeBudget())
+        {
+            if (_waiting.Count >= _options.MaxWaitingQueries)
+            {
+                _queriesRejected++;
+                query.IsDone = true;
+                query.OnFailure(PendingQuery.Cancelled);
+                return;
+            }
+            _waiting.Enqueue(query);
+            Reschedule(NowTicks + WaitingRetry.Ticks);
+            return;
+        }
+        Transmit(query);
+    }
+
+    private void Transmit(PendingQuery query)
+    {
+        ushort tid;
+        do
+        {
+            tid = _nextTransactionId++;
+        }
+        while (_inflight.ContainsKey(tid));
+        query.TransactionId = tid;
+        query.DeadlineTicks = NowTicks + _options.QueryTimeout.Ticks;
+        _inflight[tid] = query;
+        _deadlines.Enqueue(query);
+
+        Span<byte> t = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(t, tid);
+        scoped KrpcMessage message = default;
+        message.Type = KrpcMessageType.Query;
+        message.Method = query.Method;
+        message.TransactionId = t;
+        message.Id = _idBytes;
+        message.ReadOnly = _options.ReadOnly;
+        message.Version = _version;
+        query.WriteArguments(ref message);
+        _queriesSent++;
+        Send(message, query.Destination);
+        Reschedule(query.DeadlineTicks);
+    }
+
+    private void Send(in KrpcMessage message, NodeEndPoint destination)
+    {
+        var writer = SpanBufferWriter.Rent();
+        try
+        {
+            KrpcCodec.Encode(message, writer);
+            _datagramsSent++;
+            _transport!.Send(writer.WrittenSpan, destination.ToIPEndPoint());
+        }
+        finally
+        {
+            writer.Reset();
+        }
+    }
+
+    private bool TakeBudget()
+    {
+        int rate = _options.MaxOutboundPacketsPerSecond;
+        if (rate <= 0)
+        {
+            return true;
+        }
+        long now = NowTicks;
+        _budget = Math.Min(rate, _budget + (now - _budgetRefilledTicks) * (double)rate / TimeSpan.TicksPerSecond);
+        _budgetRefilledTicks = now;
+        if (_budget < 1)
+        {
+            return false;
+        }
+        _budget--;
+        return true;
+    }
+
+    private void PumpWaiting()
+    {
+        while (_waiting.Count > 0 && _inflight.Count < _options.Concurrency && !_destroyed)
+        {
+            var next = _waiting.Peek();
+            if (next.IsDone)
+            {
+                _waiting.Dequeue();
+                continue;
+            }
+            if (!TakeBudget())
+            {
+                Reschedule(NowTicks + WaitingRetry.Ticks);
+                return;
+            }
+            _waiting.Dequeue();
+            Transmit(next);
+        }
+    }
+
+    private void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    {
+        lock (_gate)
+        {
+            if (_destroyed)
+            {
+                return;
+            }
+            try
+            {
+                HandleDatagram(datagram, source);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Warn(DhtWarningKind.InternalError, ex.Message, source);
+            }
+        }
+    }
+
+    private void HandleDatagram(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    {
+        _datagramsReceived++;
+        var from = NodeEndPoint.From(source);
+        if (from.Port == 0)
+        {
+            return;
+        }
+        if (!_rateLimiter.Allow(from, NowTicks, out bool newlyBlocked))
+        {
+            _rateLimited++;
+            if (newlyBlocked)
+            {
+                _blocked++;
+                Warn(DhtWarningKind.AddressBlocked, "Inbound rate exceeded; address blocked.", source);
+            }
+            return;
+        }
+        // Responses may be large (bittorrent-dht answers find_node with its whole table); queries may not.
+        if (!KrpcCodec.TryDecode(datagram, out var message, out var error, MaxResponseSize)
+            || (message.Type == KrpcMessageType.Query && datagram.Length > _options.MaxDatagramSize))
+        {
+            if (error == KrpcDecodeError.None)
+            {
+                error = KrpcDecodeError.TooLarge;
+            }
+            _malformed[(int)error]++;
+            Warn(DhtWarningKind.MalformedDatagram, $"Malformed datagram: {error}.", source);
+            return;
+        }
+        if (message.Type == KrpcMessageType.Query)
+        {
+            HandleQuery(message, from, source);
+            return;
+        }
+        int tid = message.TransactionId.Length == 2 ? BinaryPrimitives.ReadUInt16BigEndian(message.TransactionId) : -1;
+        if (tid < 0 || !_inflight.TryGetValue((ushort)tid, out var query) || query.Destination != from)
+        {
+            _unsolicited++;
+            Warn(DhtWarningKind.UnexpectedResponse, "Response matches no query in flight.", source);
+            return;
+        }
+        _inflight.Remove((ushort)tid);
+        query.IsDone = true;
+        if (message.Type == KrpcMessageType.Error)
+        {
+            _errorsReceived++;
+            query.OnFailure(message.ErrorCode > 0 ? message.ErrorCode : KrpcErrorCode.Generic);
+            PumpWaiting();
+            return;
+        }
+        var id = new NodeId(message.Id);
+        if (query.ExpectedId is NodeId expected && expected != id)
+        {
+            Warn(DhtWarningKind.UnexpectedNodeId, "Responder id differs from the expected id.", source);
+            _table.RecordFailure(expected);
+            query.OnFailure(PendingQuery.Timeout);
+            PumpWaiting();
+            return;
+        }
+        _responsesReceived++;
+        LearnExternalAddress(message.RequesterIp);
+        if (!message.ReadOnly)
+        {
+            AddToTable(id, from, responded: true);
+        }
+        query.OnResponse(message);
+        PumpWaiting();
+    }
+
+    private void AddToTable(in NodeId id, NodeEndPoint endPoint, bool responded)
+    {
+        if (endPoint.IsIPv6 != AddressFamilyIsIPv6)
+        {
+            return;
+        }
+        bool verified = true;
+        if (_table.Find(id) is null)
+        {
+            var address = endPoint.ToIPAddress();
+            verified = NodeIdSecurity.IsExempt(address) || NodeIdSecurity.IsValid(id, address);
+            if (_options.EnforceNodeIdVerification && !verified)
+            {
+                return;
+            }
+        }
+        var result = _table.TryAdd(id, endPoint, NowTicks, responded, verified, out var pingCandidate);
+        if (result == RoutingTableInsertResult.Replacement && pingCandidate is not null)
+        {
+            PingContact(pingCandidate);
+        }
+    }
+
+    private void PingContact(DhtContact contact)
+    {
+        long now = NowTicks;
+        if (now - contact.LastPingTicks < 2 * _options.QueryTimeout.Ticks || _inflight.Count >= _options.Concurrency)
+        {
+            return;
+        }
+        contact.LastPingTicks = now;
+        var id = contact.Id;
+        SendQuery(new SingleQuery(KrpcMethod.Ping, contact.EndPoint, id, null, static (in KrpcMessage _) => { }, _ => { }));
+    }
+
+    private void OnTimer(object? state)
+    {
+        lock (_gate)
+        {
+            if (_destroyed)
+            {
+                return;
+            }
+            try
+            {
+                long now = NowTicks;
+                while (_deadlines.Count > 0 && _deadlines.Peek().DeadlineTicks <= now)
+                {
+                    var query = _deadlines.Dequeue();
+                    if (query.IsDone)
+                    {
+                        continue;
+                    }
+                    _inflight.Remove(query.TransactionId);
+                    query.IsDone = true;
+                    _timeouts++;
+                    if (query.ExpectedId is NodeId id)
+                    {
+                        _table.RecordFailure(id);
+                    }
+                    query.OnFailure(PendingQuery.Timeout);
+                }
+                PumpWaiting();
+                if (now >= _nextMaintenanceTicks)
+                {
+                    _nextMaintenanceTicks = now + MaintenanceInterval.Ticks;
+                    Maintain(now);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogWarning(ex, "DHT timer failed");
+            }
+            _timerDueTicks = long.MaxValue;
+            long due = _nextMaintenanceTicks;
+            if (_waiting.Count > 0)
+            {
+                due = Math.Min(due, NowTicks + WaitingRetry.Ticks);
+            }
+            Reschedule(due);
+        }
+    }
+
+    /// <summary>Arms the single timer for <paramref name="dueTicks"/> unless it already fires earlier.</summary>
+    private void Reschedule(long dueTicks)
+    {
+        if (_timer is null || _destroyed)
+        {
+            return;
+        }
+        if (_deadlines.Count > 0)
+        {
+            dueTicks = Math.Min(dueTicks, _deadlines.Peek().DeadlineTicks);
+        }
+        if (dueTicks >= _timerDueTicks)
+        {
+            return;
+        }
+        _timerDueTicks = dueTicks;
+        long delay = Math.Max(0, dueTicks - NowTicks);
+        _timer.Change(TimeSpan.FromTicks(delay), Timeout.InfiniteTimeSpan);
+    }
+
+    private void Maintain(long now)
+    {
+        _tokens.RotateIfDue(now);
+        _rateLimiter.Prune(now);
+        _deadlines.TrimExcess();
+        _waiting.TrimExcess();
+        _inflight.TrimExcess();
+        _externalVotes.TrimExcess();
+        _peers.Purge(now);
+        _items.Purge(now);
+        long stale = _options.BucketRefreshInterval.Ticks;
+        var buckets = _table.Buckets;
+        for (int i = 0; i < buckets.Count; i++)
+        {
+            var bucket = buckets[i];
+            var questionable = DhtRoutingTable.MostQuestionable(bucket, now);
+            if (questionable is not null && now - questionable.LastResponseTicks >= stale)
+            {
+                PingContact(questionable);
+            }
+            if (now - bucket.LastChangedTicks >= stale && bucket.Nodes.Count > 0)
+            {
+                bucket.LastChangedTicks = now;
+                var traversal = new FindNodeTraversal(this, _table.RandomIdInBucket(i, _random), static _ => { });
+                Seed(traversal);
+                traversal.Step();
+            }
+        }
+        if (_table.Count == 0 && !_bootstrapping && BootstrapRouters.Count > 0)
+        {
+            StartBootstrap();
+        }
+    }
+
+    private void LearnExternalAddress(ReadOnlySpan<byte> compact)
+    {
+        if (!NodeEndPoint.TryReadCompact(compact, out var me))
+        {
+            return;
+        }
+        if (_externalVotes.Count >= 16 && !_externalVotes.ContainsKey(me.AddressKey))
+        {
+            _externalVotes.Clear();
+        }
+        _externalVotes[me.AddressKey] = _externalVotes.GetValueOrDefault(me.AddressKey) + 1;
+        var best = _externalVotes.MaxBy(kv => kv.Value);
+        if (best.Key == me.AddressKey)
+        {
+            _externalAddress = me;
+        }
+    }
+
+    private void Warn(DhtWarningKind kind, string message, IPEndPoint? source)
+    {
+        _logger.LogDebug("DHT warning {Kind}: {Message} ({Source})", kind, message, source);
+        Warning?.Invoke(this, new DhtWarningEventArgs(kind, message, source));
+    }
+}

@@ -1,0 +1,816 @@
+using System.Net;
+using System.Net.Sockets;
+using BitTorrent.Dht.Krpc;
+using BitTorrent.Dht.Lookup;
+using BitTorrent.Dht.RoutingTable;
+using BitTorrent.Dht.Security;
+using BitTorrent.Dht.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BitTorrent.Dht;
+
+/// <summary>
+/// A Mainline DHT node (BEP 5) with BEP 32, 42, 43, 44 and 51: lookups, announces, BEP 44 get/put, and the server
+/// side that answers other nodes. All state is guarded by one lock; events are raised on the thread that handles the
+/// datagram or timer, while that lock is held, so handlers must be quick and must not block.
+/// </summary>
+public sealed partial class DhtNode : IDisposable, IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly DhtNodeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly byte[] _idBytes;
+    private readonly byte[] _version;
+    private readonly DhtRoutingTable _table;
+    private readonly TokenManager _tokens;
+    private readonly PeerStore _peers;
+    private readonly ItemStore _items;
+    private readonly RateLimiter _rateLimiter;
+    private readonly Dictionary<UInt128, int> _externalVotes = [];
+    private readonly HashSet<Action> _pendingOperations = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IDhtTransport? _transport;
+    private List<NodeEndPoint> _routers = [];
+    private NodeEndPoint? _externalAddress;
+    private bool _bootstrapping;
+    private bool _routersTried;
+    private bool _destroyed;
+
+    /// <summary>Creates a node; call <see cref="Listen"/> to start it.</summary>
+    public DhtNode(DhtNodeOptions? options = null)
+    {
+        _options = options ?? new DhtNodeOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.K, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Concurrency, 1, nameof(options));
+        _time = _options.TimeProvider;
+        _random = _options.Random ?? new Random();
+        _logger = _options.Logger ?? NullLogger.Instance;
+        Verifier = _options.Verify ?? Ed25519Signatures.Verifier;
+        Id = _options.NodeId
+            ?? (_options.State?.NodeId is string saved && NodeId.TryParse(saved, out var restored) ? restored
+                : _options.ExternalAddress is IPAddress external ? NodeIdSecurity.CreateId(external, _random)
+                : NodeId.CreateRandom(_random));
+        _idBytes = Id.ToArray();
+        _version = _options.ClientVersion.ToArray();
+        long now = NowTicks;
+        _table = new DhtRoutingTable(Id, _options.K, _options.RestrictRoutingIps, now);
+        _table.ContactAdded += contact => NodeAdded?.Invoke(this, new DhtNodeEventArgs(contact.Id, contact.EndPoint.ToIPEndPoint()));
+        _tokens = new TokenManager(_random, now);
+        _peers = new PeerStore(_options.MaxTorrents, _options.MaxPeersPerTorrent, _options.PeerTimeToLive);
+        _items = new ItemStore(_options.MaxItems, _options.ItemTimeToLive);
+        _rateLimiter = new RateLimiter(_options.MaxPacketsPerSecondPerIp, _options.BlockDuration);
+        _nextTransactionId = (ushort)_random.Next(ushort.MaxValue + 1);
+        _budget = _options.MaxOutboundPacketsPerSecond;
+        _budgetRefilledTicks = now;
+    }
+
+    /// <summary>K: the bucket size and lookup width.</summary>
+    public int K => _options.K;
+
+    /// <summary>Maximum queries in flight.</summary>
+    public int Concurrency => _options.Concurrency;
+
+    /// <summary>Our node id.</summary>
+    public NodeId Id { get; }
+
+    /// <summary>The local address, once listening.</summary>
+    public IPEndPoint? LocalEndPoint => _transport?.LocalEndPoint;
+
+    /// <summary>Our external address as reported by other nodes (BEP 42 <c>ip</c>), when known.</summary>
+    public IPEndPoint? ExternalEndPoint
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _externalAddress?.ToIPEndPoint();
+            }
+        }
+    }
+
+    /// <summary>True once <see cref="Listen"/> has started the transport.</summary>
+    public bool IsListening { get; private set; }
+
+    /// <summary>True once the bootstrap traversal has finished (bittorrent-dht 'ready').</summary>
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>True after <see cref="Dispose"/>.</summary>
+    public bool IsDestroyed => _destroyed;
+
+    /// <summary>The number of contacts in the routing table.</summary>
+    public int NodeCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _table.Count;
+            }
+        }
+    }
+
+    internal bool AddressFamilyIsIPv6 { get; private set; }
+
+    internal DhtSignatureVerifier Verifier { get; }
+
+    private IReadOnlyList<EndPoint> BootstrapRouters => _options.BootstrapNodes ?? DhtNodeOptions.DefaultBootstrapNodes;
+
+    /// <summary>The bootstrap traversal finished (once).</summary>
+    public event EventHandler? Ready;
+
+    /// <summary>The transport started.</summary>
+    public event EventHandler? Listening;
+
+    /// <summary>A lookup found a peer.</summary>
+    public event EventHandler<DhtPeerEventArgs>? PeerFound;
+
+    /// <summary>A node entered the routing table.</summary>
+    public event EventHandler<DhtNodeEventArgs>? NodeAdded;
+
+    /// <summary>A peer was stored in our peer store.</summary>
+    public event EventHandler<DhtAnnounceEventArgs>? Announced;
+
+    /// <summary>A query was received and accepted.</summary>
+    public event EventHandler<DhtQueryEventArgs>? QueryReceived;
+
+    /// <summary>A BEP 44 item was stored on this node.</summary>
+    public event EventHandler<DhtItemStoredEventArgs>? ItemStored;
+
+    /// <summary>A non-fatal problem.</summary>
+    public event EventHandler<DhtWarningEventArgs>? Warning;
+
+    /// <summary>The node was disposed and its transport closed (bittorrent-dht 'close').</summary>
+    public event EventHandler? Closed;
+
+    /// <summary>A fatal error (the socket could not be bound).</summary>
+    public event EventHandler<DhtErrorEventArgs>? Error;
+
+    /// <summary>
+    /// Starts the node: on <see cref="DhtNodeOptions.Transport"/> when given (port and address are then ignored),
+    /// otherwise on a new UDP socket bound to <paramref name="address"/>:<paramref name="port"/> (0: any port).
+    /// Then it restores the saved state and bootstraps.
+    /// </summary>
+    /// <exception cref="SocketException">The port could not be bound (also raised as <see cref="Error"/>).</exception>
+    public void Listen(int port = 0, IPAddress? address = null)
+    {
+        ObjectDisposedException.ThrowIf(_destroyed, this);
+        if (IsListening)
+        {
+            throw new InvalidOperationException("The node is already listening.");
+        }
+        IDhtTransport transport;
+        try
+        {
+            transport = _options.Transport ?? new UdpDhtTransport(port, address);
+        }
+        catch (SocketException ex)
+        {
+            Error?.Invoke(this, new DhtErrorEventArgs(ex));
+            throw;
+        }
+        lock (_gate)
+        {
+            if (IsListening)
+            {
+                if (_options.Transport is null) transport.Dispose();
+                throw new InvalidOperationException("The node is already listening.");
+            }
+            _transport = transport;
+            AddressFamilyIsIPv6 = transport.LocalEndPoint.AddressFamily == AddressFamily.InterNetworkV6;
+            IsListening = true;
+            _timer = _time.CreateTimer(OnTimer, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _nextMaintenanceTicks = NowTicks + MaintenanceInterval.Ticks;
+            Reschedule(_nextMaintenanceTicks);
+            RestoreState();
+        }
+        if (transport is UdpDhtTransport udp)
+        {
+            udp.ReceiveError += (_, ex) =>
+            {
+                lock (_gate)
+                {
+                    Warn(DhtWarningKind.SocketError, ex.Message, null);
+                }
+            };
+        }
+        transport.Start(OnDatagram);
+        lock (_gate)
+        {
+            Listening?.Invoke(this, EventArgs.Empty);
+            StartBootstrap();
+        }
+    }
+
+    /// <summary>Completes when the node is ready (after the bootstrap traversal).</summary>
+    public Task WaitForReadyAsync(CancellationToken cancellationToken = default) => _ready.Task.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Finds peers for <paramref name="infoHash"/>: first those in our own store, then by an iterative get_peers
+    /// traversal. Every new peer is also raised as <see cref="PeerFound"/>. Cancelling stops the traversal and the events.
+    /// </summary>
+    public Task<DhtLookupResult> LookupAsync(InfoHash infoHash, CancellationToken cancellationToken = default)
+    {
+        var tcs = new TaskCompletionSource<DhtLookupResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ThrowIfNotRunning();
+            var local = LocalPeers(infoHash);
+            var traversal = new GetPeersTraversal(this, infoHash, t =>
+            {
+                var peers = local.Concat(t.Peers).Distinct().ToList();
+                tcs.TrySetResult(new DhtLookupResult(peers, t.Responded, ClosestResponders(t)));
+            });
+            foreach (var peer in local)
+            {
+                PeerFound?.Invoke(this, new DhtPeerEventArgs(peer, infoHash, null));
+            }
+            Run(traversal, tcs, () => traversal.Silenced = true, cancellationToken);
+        }
+        return tcs.Task;
+    }
+
+    /// <summary>
+    /// Announces that we have <paramref name="infoHash"/> on <paramref name="port"/> (0: implied_port, the DHT's UDP
+    /// port): a get_peers traversal collects tokens, then announce_peer goes to the K closest nodes that gave one.
+    /// </summary>
+    public Task<DhtAnnounceResult> AnnounceAsync(InfoHash infoHash, int port = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, ushort.MaxValue);
+        var tcs = new TaskCompletionSource<DhtAnnounceResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ThrowIfNotRunning();
+            if (_options.Host is IPAddress host)
+            {
+                var self = NodeEndPoint.From(new IPEndPoint(host, port == 0 ? _transport!.LocalEndPoint.Port : port));
+                _peers.Add(infoHash, self, NowTicks);
+                Announced?.Invoke(this, new DhtAnnounceEventArgs(self.ToIPEndPoint(), infoHash, null));
+            }
+            var infoHashBytes = infoHash.ToArray();
+            var traversal = new GetPeersTraversal(this, infoHash, t =>
+            {
+                StoreToClosest(t, KrpcMethod.AnnouncePeer, (byte[] token) => (ref KrpcMessage m) =>
+                {
+                    m.InfoHash = infoHashBytes;
+                    m.Token = token;
+                    m.Port = port == 0 ? _transport?.LocalEndPoint.Port ?? 0 : port;
+                    if (port == 0) m.ImpliedPort = 1;
+                }, (queried, accepted, error) => tcs.TrySetResult(new DhtAnnounceResult(t.Peers, queried, accepted, error)));
+            });
+            Run(traversal, tcs, null, cancellationToken);
+        }
+        return tcs.Task;
+    }
+
+    /// <summary>
+    /// Stores a BEP 44 item on the K nodes closest to its target (a get traversal first collects their tokens).
+    /// Immutable items are also kept in our own store.
+    /// </summary>
+    /// <param name="item">The item (see <see cref="DhtItem.CreateImmutable"/> and <c>DhtItem.CreateMutable</c>).</param>
+    /// <param name="cas">BEP 44 compare-and-swap: the sequence number the stored item must have.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="ArgumentException">The value is empty or over 1000 bytes, or a mutable item's key, signature or salt is malformed.</exception>
+    public Task<DhtPutResult> PutAsync(DhtItem item, long? cas = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ValidateItem(item);
+        var target = item.Target;
+        var tcs = new TaskCompletionSource<DhtPutResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ThrowIfNotRunning();
+            if (!item.IsMutable)
+            {
+                _items.Put(target, item, NowTicks);
+            }
+            byte[] value = item.Value.ToArray(), key = item.PublicKey.ToArray(), sig = item.Signature.ToArray(), salt = item.Salt.ToArray();
+            var traversal = new GetItemTraversal(this, target, new DhtGetOptions(), t =>
+            {
+                StoreToClosest(t, KrpcMethod.Put, (byte[] token) => (ref KrpcMessage m) =>
+                {
+                    m.Token = token;
+                    m.Value = value;
+                    if (key.Length > 0)
+                    {
+                        m.Key = key;
+                        m.Signature = sig;
+                        m.Salt = salt;
+                        m.Sequence = item.Sequence;
+                        m.Cas = cas;
+                    }
+                }, (queried, accepted, error) => tcs.TrySetResult(new DhtPutResult(target, queried, accepted, error)));
+            }) { StopAtFirstImmutable = false };
+            Run(traversal, tcs, null, cancellationToken);
+        }
+        return tcs.Task;
+    }
+
+    /// <summary>
+    /// Gets a BEP 44 item: immutable items must hash to <paramref name="target"/>; mutable ones must hash to it with
+    /// <see cref="DhtGetOptions.Salt"/> and carry a valid signature; the highest seq wins. Null when none was found.
+    /// </summary>
+    public Task<DhtItem?> GetAsync(NodeId target, DhtGetOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new DhtGetOptions();
+        var tcs = new TaskCompletionSource<DhtItem?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ThrowIfNotRunning();
+            if (options.UseCache && _items.Get(target, NowTicks) is DhtItem cached)
+            {
+                tcs.TrySetResult(cached);
+                return tcs.Task;
+            }
+            var traversal = new GetItemTraversal(this, target, options, t => tcs.TrySetResult(t.Item));
+            Run(traversal, tcs, null, cancellationToken);
+        }
+        return tcs.Task;
+    }
+
+    /// <summary>Pings a node; returns its id, or null when it did not answer. A node that answers enters the table.</summary>
+    public Task<NodeId?> PingAsync(IPEndPoint endPoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var tcs = new TaskCompletionSource<NodeId?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            ThrowIfNotRunning();
+            RunSingle(new SingleQuery(KrpcMethod.Ping, NodeEndPoint.From(endPoint), null, null,
+                (in KrpcMessage r) => tcs.TrySetResult(new NodeId(r.Id)), _ => tcs.TrySetResult(null)), tcs, cancellationToken);
+        }
+        return tcs.Task;
+    }
+
+    /// <summary>BEP 51: asks one node for a sample of the info hashes it stores.</summary>
+    /// <exception cref="TimeoutException">The node did not answer.</exception>
+    /// <exception cref="DhtProtocolException">The node answered with a KRPC error.</exception>
+    public Task<DhtSampleResult> SampleInfohashesAsync(IPEndPoint endPoint, NodeId target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var tcs = new TaskCompletionSource<DhtSampleResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var targetBytes = target.ToArray();
+        lock (_gate)
+        {
+            ThrowIfNotRunning();
+            RunSingle(new SingleQuery(KrpcMethod.SampleInfohashes, NodeEndPoint.From(endPoint), null,
+                (ref KrpcMessage m) => m.Target = targetBytes,
+                (in KrpcMessage r) => tcs.TrySetResult(ParseSamples(r)),
+                code => tcs.TrySetException(code > 0 ? new DhtProtocolException(code) : new TimeoutException("sample_infohashes timed out."))),
+                tcs, cancellationToken);
+        }
+        return tcs.Task;
+    }
+
+    /// <summary>
+    /// Adds a node (bittorrent-dht addNode). With an id it goes straight into the table (as a questionable contact,
+    /// checked later); without one it is pinged and enters the table if it answers.
+    /// </summary>
+    /// <returns>True when the node was added to a bucket now.</returns>
+    public bool AddNode(IPEndPoint endPoint, NodeId? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_destroyed, this);
+            var at = NodeEndPoint.From(endPoint);
+            if (id is NodeId known)
+            {
+                return _table.TryAdd(known, at, NowTicks, responded: false, isVerified: true, out _) == RoutingTableInsertResult.Added;
+            }
+            if (_transport is not null)
+            {
+                SendQuery(new SingleQuery(KrpcMethod.Ping, at, null, null, static (in KrpcMessage _) => { }, static _ => { }));
+            }
+            return false;
+        }
+    }
+
+    /// <summary>Removes a node from the routing table.</summary>
+    public bool RemoveNode(NodeId id)
+    {
+        lock (_gate)
+        {
+            return _table.Remove(id);
+        }
+    }
+
+    /// <summary>The routing table's contacts with their ids (bittorrent-dht toArray).</summary>
+    public IReadOnlyList<DhtNodeInfo> GetNodes()
+    {
+        lock (_gate)
+        {
+            return _table.Contacts().Select(c => new DhtNodeInfo(c.Id, c.EndPoint.ToIPEndPoint())).ToList();
+        }
+    }
+
+    /// <summary>The K contacts closest to <paramref name="target"/> in our table, closest first.</summary>
+    public IReadOnlyList<DhtNodeInfo> GetClosestNodes(NodeId target)
+    {
+        lock (_gate)
+        {
+            var closest = new DhtContact?[_options.K];
+            int count = _table.FindClosest(target, closest);
+            return closest.Take(count).Select(c => new DhtNodeInfo(c!.Id, c.EndPoint.ToIPEndPoint())).ToList();
+        }
+    }
+
+    /// <summary>The node's counters.</summary>
+    public DhtStats GetStats()
+    {
+        lock (_gate)
+        {
+            var byReason = new Dictionary<KrpcDecodeError, long>();
+            for (int i = 0; i < _malformed.Length; i++)
+            {
+                if (_malformed[i] > 0) byReason[(KrpcDecodeError)i] = _malformed[i];
+            }
+            return new DhtStats
+            {
+                Nodes = _table.Count,
+                Replacements = _table.ReplacementCount,
+                Buckets = _table.Buckets.Count,
+                DatagramsReceived = _datagramsReceived,
+                DatagramsSent = _datagramsSent,
+                QueriesReceived = _queriesReceived,
+                QueriesSent = _queriesSent,
+                ResponsesReceived = _responsesReceived,
+                ErrorsReceived = _errorsReceived,
+                Timeouts = _timeouts,
+                UnsolicitedResponses = _unsolicited,
+                MalformedDropped = _malformed.Sum(),
+                MalformedByReason = byReason,
+                RateLimitedDropped = _rateLimited,
+                AddressesBlocked = _blocked,
+                OutboundBudgetDropped = _budgetDropped,
+                QueriesRejected = _queriesRejected,
+                QueriesInFlight = _inflight.Count,
+                QueriesWaiting = _waiting.Count,
+                StoredTorrents = _peers.TorrentCount,
+                StoredPeers = _peers.PeerCount,
+                StoredItems = _items.Count,
+                RateLimiterEntries = _rateLimiter.TrackedAddresses,
+            };
+        }
+    }
+
+    /// <summary>Saves the node id, the routing table (with ids), stored peers and stored items.</summary>
+    public DhtState ExportState()
+    {
+        lock (_gate)
+        {
+            long now = NowTicks;
+            return new DhtState
+            {
+                NodeId = Id.ToString(),
+                Nodes = _table.Contacts().Select(c => new DhtStateNode
+                {
+                    Id = c.Id.ToString(), Host = c.EndPoint.ToIPAddress().ToString(), Port = c.EndPoint.Port,
+                }).ToList(),
+                Peers = _peers.All().Where(p => p.ExpiresTicks > now).Select(p => new DhtStatePeer
+                {
+                    InfoHash = p.InfoHash.ToString(), Host = p.Peer.ToIPAddress().ToString(), Port = p.Peer.Port,
+                }).ToList(),
+                Items = _items.All(now).Select(i => new DhtStateItem
+                {
+                    Value = Convert.ToHexStringLower(i.Item.Value.Span),
+                    PublicKey = i.Item.IsMutable ? Convert.ToHexStringLower(i.Item.PublicKey.Span) : null,
+                    Signature = i.Item.IsMutable ? Convert.ToHexStringLower(i.Item.Signature.Span) : null,
+                    Salt = i.Item.Salt.IsEmpty ? null : Convert.ToHexStringLower(i.Item.Salt.Span),
+                    Sequence = i.Item.Sequence,
+                }).ToList(),
+            };
+        }
+    }
+
+    /// <summary>Stops the node (bittorrent-dht destroy): every pending operation fails with <see cref="ObjectDisposedException"/>,
+    /// the timer stops and the transport is disposed. Idempotent.</summary>
+    public void Dispose()
+    {
+        IDhtTransport? transport;
+        lock (_gate)
+        {
+            if (_destroyed)
+            {
+                return;
+            }
+            _destroyed = true;
+            _timer?.Dispose();
+            var queries = _inflight.Values.Concat(_waiting).ToList();
+            _inflight.Clear();
+            _waiting.Clear();
+            _deadlines.Clear();
+            foreach (var operation in _pendingOperations.ToList())
+            {
+                operation();
+            }
+            _pendingOperations.Clear();
+            foreach (var query in queries.Where(q => !q.IsDone))
+            {
+                query.IsDone = true;
+                query.OnFailure(PendingQuery.Cancelled);
+            }
+            _ready.TrySetException(new ObjectDisposedException(nameof(DhtNode)));
+            _ready.Task.Exception?.Handle(_ => true);
+            _peers.Clear();
+            _items.Clear();
+            transport = _transport;
+        }
+        transport?.Dispose();
+        Closed?.Invoke(this, EventArgs.Empty);
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal void RaisePeerFound(IPEndPoint peer, InfoHash infoHash, IPEndPoint from) =>
+        PeerFound?.Invoke(this, new DhtPeerEventArgs(peer, infoHash, from));
+
+    private void ThrowIfNotRunning()
+    {
+        ObjectDisposedException.ThrowIf(_destroyed, this);
+        if (_transport is null)
+        {
+            throw new InvalidOperationException("Call Listen() first.");
+        }
+    }
+
+    private static void ValidateItem(DhtItem item)
+    {
+        if (item.Value.IsEmpty || item.Value.Length > DhtItemTargets.MaxValueLength || !IsSingleBencodedValue(item.Value.Span))
+        {
+            throw new ArgumentException("v must be one bencoded value of 1 to 1000 bytes.", nameof(item));
+        }
+        if (item.IsMutable && (item.PublicKey.Length != Ed25519Signatures.PublicKeyLength
+            || item.Signature.Length != Ed25519Signatures.SignatureLength || item.Salt.Length > DhtItemTargets.MaxSaltLength))
+        {
+            throw new ArgumentException("A mutable item needs a 32-byte k, a 64-byte sig and a salt of at most 64 bytes.", nameof(item));
+        }
+    }
+
+    private List<IPEndPoint> LocalPeers(InfoHash infoHash)
+    {
+        Span<NodeEndPoint> peers = stackalloc NodeEndPoint[100];
+        int count = _peers.GetRandom(infoHash, AddressFamilyIsIPv6, NowTicks, _random, peers);
+        var list = new List<IPEndPoint>(count);
+        for (int i = 0; i < count; i++) list.Add(peers[i].ToIPEndPoint());
+        return list;
+    }
+
+    private List<DhtNodeInfo> ClosestResponders(Traversal traversal) =>
+        traversal.RespondedCandidates().Take(_options.K)
+            .Select(c => new DhtNodeInfo(c.Id!.Value, c.Destination.ToIPEndPoint())).ToList();
+
+    /// <summary>Seeds and starts a traversal, ties its task to cancellation and to Dispose.</summary>
+    private void Run<T>(Traversal traversal, TaskCompletionSource<T> tcs, Action? onCancel, CancellationToken cancellationToken)
+    {
+        Action fail = () => tcs.TrySetException(new ObjectDisposedException(nameof(DhtNode)));
+        _pendingOperations.Add(fail);
+        _ = tcs.Task.ContinueWith(_ =>
+        {
+            lock (_gate) _pendingOperations.Remove(fail);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() =>
+            {
+                lock (_gate)
+                {
+                    onCancel?.Invoke();
+                    tcs.TrySetCanceled(cancellationToken);
+                    traversal.Finish();
+                }
+            });
+            _ = tcs.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        Seed(traversal);
+        traversal.Step();
+    }
+
+    private void RunSingle<T>(SingleQuery query, TaskCompletionSource<T> tcs, CancellationToken cancellationToken)
+    {
+        Action fail = () => tcs.TrySetException(new ObjectDisposedException(nameof(DhtNode)));
+        _pendingOperations.Add(fail);
+        _ = tcs.Task.ContinueWith(_ =>
+        {
+            lock (_gate) _pendingOperations.Remove(fail);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (cancellationToken.CanBeCanceled)
+        {
+            var registration = cancellationToken.Register(() => tcs.TrySetCanceled(cancellationToken));
+            _ = tcs.Task.ContinueWith(_ => registration.Dispose(), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        SendQuery(query);
+    }
+
+    /// <summary>Sends a store query (announce_peer or put) to the K closest responders that returned a token.</summary>
+    private void StoreToClosest(Traversal traversal, KrpcMethod method, Func<byte[], SingleQuery.ArgumentWriter> arguments,
+        Action<int, int, long?> done)
+    {
+        if (_destroyed)
+        {
+            return;
+        }
+        var targets = traversal.RespondedCandidates().Where(c => c.Token is not null).Take(_options.K).ToList();
+        if (targets.Count == 0)
+        {
+            done(0, 0, null);
+            return;
+        }
+        int pending = targets.Count, accepted = 0;
+        long? lastError = null;
+        foreach (var target in targets)
+        {
+            SendQuery(new SingleQuery(method, target.Destination, target.Id, arguments(target.Token!),
+                (in KrpcMessage _) =>
+                {
+                    accepted++;
+                    if (--pending == 0) done(targets.Count, accepted, lastError);
+                },
+                code =>
+                {
+                    if (code > 0) lastError = code;
+                    if (--pending == 0) done(targets.Count, accepted, lastError);
+                }));
+        }
+    }
+
+    private DhtSampleResult ParseSamples(in KrpcMessage response)
+    {
+        var samples = new List<InfoHash>();
+        for (int offset = 0; offset + InfoHash.Length <= response.Samples.Length; offset += InfoHash.Length)
+        {
+            samples.Add(new InfoHash(response.Samples.Slice(offset, InfoHash.Length)));
+        }
+        var nodes = new List<DhtNodeInfo>();
+        var compact = AddressFamilyIsIPv6 ? response.Nodes6 : response.Nodes;
+        int entry = NodeId.Length + (AddressFamilyIsIPv6 ? 18 : 6);
+        for (int offset = 0; offset + entry <= compact.Length; offset += entry)
+        {
+            if (NodeEndPoint.TryReadCompact(compact.Slice(offset + NodeId.Length, entry - NodeId.Length), out var at))
+            {
+                nodes.Add(new DhtNodeInfo(new NodeId(compact.Slice(offset, NodeId.Length)), at.ToIPEndPoint()));
+            }
+        }
+        return new DhtSampleResult(TimeSpan.FromSeconds(Math.Clamp(response.Interval ?? 0, 0, 21600)), response.Num ?? samples.Count, samples, nodes);
+    }
+
+    private void Seed(Traversal traversal, bool includeRouters = false)
+    {
+        var closest = new DhtContact?[_options.K];
+        int count = _table.FindClosest(traversal.Target, closest);
+        for (int i = 0; i < count; i++)
+        {
+            traversal.AddCandidate(closest[i]!.Id, closest[i]!.EndPoint);
+        }
+        if (count == 0 || includeRouters)
+        {
+            foreach (var router in _routers)
+            {
+                traversal.AddCandidate(null, router);
+            }
+        }
+    }
+
+    private void RestoreState()
+    {
+        if (_options.State is not DhtState state)
+        {
+            return;
+        }
+        long now = NowTicks;
+        foreach (var node in state.Nodes)
+        {
+            if (NodeId.TryParse(node.Id, out var id) && IPAddress.TryParse(node.Host, out var ip) && node.Port is > 0 and <= 65535)
+            {
+                var at = NodeEndPoint.From(new IPEndPoint(ip, node.Port));
+                if (at.IsIPv6 == AddressFamilyIsIPv6)
+                {
+                    _table.TryAdd(id, at, now, responded: false, isVerified: true, out _);
+                }
+            }
+        }
+        foreach (var peer in state.Peers)
+        {
+            if (InfoHash.TryParse(peer.InfoHash, out var infoHash) && IPAddress.TryParse(peer.Host, out var ip) && peer.Port is > 0 and <= 65535)
+            {
+                _peers.Add(infoHash, NodeEndPoint.From(new IPEndPoint(ip, peer.Port)), now);
+            }
+        }
+        foreach (var saved in state.Items)
+        {
+            try
+            {
+                var item = new DhtItem
+                {
+                    Value = Convert.FromHexString(saved.Value),
+                    PublicKey = saved.PublicKey is null ? default : Convert.FromHexString(saved.PublicKey),
+                    Signature = saved.Signature is null ? default : Convert.FromHexString(saved.Signature),
+                    Salt = saved.Salt is null ? default : Convert.FromHexString(saved.Salt),
+                    Sequence = saved.Sequence,
+                };
+                if (item.Value.Length <= DhtItemTargets.MaxValueLength && item.VerifySignature(Verifier))
+                {
+                    _items.Put(item.Target, item, now);
+                }
+            }
+            catch (FormatException)
+            {
+                _logger.LogDebug("Skipping a malformed saved DHT item");
+            }
+        }
+    }
+
+    private void StartBootstrap()
+    {
+        if (_destroyed || _bootstrapping)
+        {
+            return;
+        }
+        if (_table.Count == 0 && BootstrapRouters.Count == 0)
+        {
+            SetReady();
+            return;
+        }
+        _bootstrapping = true;
+        if (_table.Count > 0)
+        {
+            RunBootstrapTraversal();
+            return;
+        }
+        _ = ResolveRoutersThenBootstrapAsync();
+    }
+
+    private async Task ResolveRoutersThenBootstrapAsync()
+    {
+        var resolved = new List<NodeEndPoint>();
+        foreach (var router in BootstrapRouters)
+        {
+            switch (router)
+            {
+                case IPEndPoint ip:
+                    resolved.Add(NodeEndPoint.From(ip));
+                    break;
+                case DnsEndPoint dns:
+                    try
+                    {
+                        var family = AddressFamilyIsIPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+                        var addresses = await Dns.GetHostAddressesAsync(dns.Host, family).ConfigureAwait(false);
+                        resolved.AddRange(addresses.Take(4).Select(a => NodeEndPoint.From(new IPEndPoint(a, dns.Port))));
+                    }
+                    catch (SocketException ex)
+                    {
+                        lock (_gate)
+                        {
+                            Warn(DhtWarningKind.BootstrapResolutionFailed, $"{dns.Host}: {ex.Message}", null);
+                        }
+                    }
+                    break;
+            }
+        }
+        lock (_gate)
+        {
+            _routers = resolved.Where(r => r.IsIPv6 == AddressFamilyIsIPv6).ToList();
+            _routersTried = true;
+            RunBootstrapTraversal(includeRouters: true);
+        }
+    }
+
+    private void RunBootstrapTraversal(bool includeRouters = false)
+    {
+        if (_destroyed)
+        {
+            return;
+        }
+        var traversal = new FindNodeTraversal(this, Id, t =>
+        {
+            if (t.Responded == 0 && !_routersTried && BootstrapRouters.Count > 0 && !_destroyed)
+            {
+                // The restored table was stale: fall back to the routers.
+                _ = ResolveRoutersThenBootstrapAsync();
+                return;
+            }
+            _bootstrapping = false;
+            SetReady();
+        });
+        Seed(traversal, includeRouters);
+        traversal.Step();
+    }
+
+    private void SetReady()
+    {
+        if (_ready.TrySetResult())
+        {
+            Ready?.Invoke(this, EventArgs.Empty);
+        }
+    }
+}

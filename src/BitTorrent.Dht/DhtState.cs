@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BitTorrent.Dht;
+
+/// <summary>
+/// A node's persistent state: its id, its routing table (with node ids, unlike bittorrent-dht's toJSON), stored
+/// peers and stored BEP 44 items. Pass it as <see cref="DhtNodeOptions.State"/> to restart without the routers.
+/// </summary>
+public sealed class DhtState
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    /// <summary>Our node id (hex).</summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>Routing-table contacts.</summary>
+    public List<DhtStateNode> Nodes { get; set; } = [];
+
+    /// <summary>Stored peers.</summary>
+    public List<DhtStatePeer> Peers { get; set; } = [];
+
+    /// <summary>Stored BEP 44 items.</summary>
+    public List<DhtStateItem> Items { get; set; } = [];
+
+    /// <summary>Serializes to JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Deserializes from JSON.</summary>
+    /// <exception cref="JsonException">The text is not a state document.</exception>
+    public static DhtState FromJson(string json) =>
+        JsonSerializer.Deserialize<DhtState>(json, JsonOptions) ?? throw new JsonException("Empty DHT state.");
+
+    /// <summary>Writes the JSON to a file (through a temporary file, so a crash never leaves half a file).</summary>
+    public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
+    {
+        string temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, ToJson(), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Reads a state file written by <see cref="SaveAsync"/>.</summary>
+    public static async Task<DhtState> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        FromJson(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+}
+
+/// <summary>A saved routing-table contact.</summary>
+public sealed class DhtStateNode
+{
+    /// <summary>Node id (hex).</summary>
+    public required string Id { get; set; }
+    /// <summary>IP address.</summary>
+    public required string Host { get; set; }
+    /// <summary>UDP port.</summary>
+    public int Port { get; set; }
+}
+
+/// <summary>A saved announced peer.</summary>
+public sealed class DhtStatePeer
+{
+    /// <summary>Info hash (hex).</summary>
+    public required string InfoHash { get; set; }
+    /// <summary>Peer IP address.</summary>
+    public required string Host { get; set; }
+    /// <summary>Peer port.</summary>
+    public int Port { get; set; }
+}
+
+/// <summary>A saved BEP 44 item (byte fields in hex).</summary>
+public sealed class DhtStateItem
+{
+    /// <summary>The bencoded value.</summary>
+    [JsonPropertyName("v")]
+    public required string Value { get; set; }
+    /// <summary>Public key (mutable items).</summary>
+    [JsonPropertyName("k")]
+    public string? PublicKey { get; set; }
+    /// <summary>Signature (mutable items).</summary>
+    [JsonPropertyName("sig")]
+    public string? Signature { get; set; }
+    /// <summary>Salt (mutable items).</summary>
+    [JsonPropertyName("salt")]
+    public string? Salt { get; set; }
+    /// <summary>Sequence number (mutable items).</summary>
+    [JsonPropertyName("seq")]
+    public long Sequence { get; set; }
+}

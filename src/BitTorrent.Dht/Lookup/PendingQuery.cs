@@ -1,0 +1,40 @@
+using BitTorrent.Dht.Krpc;
+
+namespace BitTorrent.Dht.Lookup;
+
+/// <summary>One outgoing query: how to write its arguments and what to do with the answer. Runs under the node's lock.</summary>
+internal abstract class PendingQuery
+{
+    protected PendingQuery(KrpcMethod method, NodeEndPoint destination, NodeId? expectedId)
+    {
+        Method = method;
+        Destination = destination;
+        ExpectedId = expectedId;
+    }
+
+    public KrpcMethod Method { get; }
+
+    public NodeEndPoint Destination { get; }
+
+    /// <summary>The id the destination should answer with, when known.</summary>
+    public NodeId? ExpectedId { get; set; }
+
+    public ushort TransactionId { get; set; }
+
+    public long DeadlineTicks { get; set; }
+
+    /// <summary>Answered, failed or cancelled.</summary>
+    public bool IsDone { get; set; }
+
+    /// <summary>Fills the query arguments other than <c>id</c>.</summary>
+    public abstract void WriteArguments(ref KrpcMessage message);
+
+    /// <summary>A matched response.</summary>
+    public abstract void OnResponse(in KrpcMessage response);
+
+    /// <summary>A KRPC error (code &gt; 0), a timeout (<see cref="Timeout"/>) or cancellation (<see cref="Cancelled"/>).</summary>
+    public abstract void OnFailure(long errorCode);
+
+    public const long Timeout = 0;
+    public const long Cancelled = -1;
+}

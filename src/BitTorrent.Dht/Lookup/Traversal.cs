@@ -1,0 +1,217 @@
+using BitTorrent.Dht.Krpc;
+
+namespace BitTorrent.Dht.Lookup;
+
+/// <summary>
+/// An iterative Kademlia lookup towards a target: queries the closest unqueried candidates, up to the node's
+/// concurrency at once, until the K closest live candidates have all answered.
+/// </summary>
+internal abstract class Traversal
+{
+    private const int MaxCandidates = 128;
+
+    private readonly List<Candidate> _candidates = [];
+    private readonly HashSet<NodeEndPoint> _seen = [];
+    private int _inFlight;
+
+    protected Traversal(DhtNode node, NodeId target, KrpcMethod method)
+    {
+        Node = node;
+        Target = target;
+        TargetBytes = target.ToArray();
+        Method = method;
+    }
+
+    /// <summary>The target as a heap array, so query arguments can point at it.</summary>
+    protected byte[] TargetBytes { get; }
+
+    public DhtNode Node { get; }
+
+    public NodeId Target { get; }
+
+    public KrpcMethod Method { get; }
+
+    public bool IsDone { get; private set; }
+
+    public int Responded { get; private set; }
+
+    /// <summary>Adds a seed candidate (a routing-table contact or a bootstrap address without an id).</summary>
+    public void AddCandidate(NodeId? id, NodeEndPoint endPoint)
+    {
+        if (IsDone || endPoint.Port == 0 || (id is NodeId known && known == Node.Id) || !_seen.Add(endPoint))
+        {
+            return;
+        }
+        var candidate = new Candidate(this, id, endPoint);
+        int index = _candidates.Count;
+        if (id is NodeId key)
+        {
+            index = InsertionIndex(key);
+        }
+        if (index >= MaxCandidates)
+        {
+            return;
+        }
+        _candidates.Insert(index, candidate);
+        if (_candidates.Count > MaxCandidates)
+        {
+            int last = _candidates.FindLastIndex(c => c.State == CandidateState.New);
+            _candidates.RemoveAt(last >= 0 ? last : _candidates.Count - 1);
+        }
+    }
+
+    /// <summary>Where a candidate with <paramref name="id"/> goes: before the first farther (or id-less) candidate.</summary>
+    private int InsertionIndex(in NodeId id)
+    {
+        for (int i = 0; i < _candidates.Count; i++)
+        {
+            if (_candidates[i].Id is not NodeId other || NodeId.CompareDistance(TargetBytes, id.Span, other.Span) < 0)
+            {
+                return i;
+            }
+        }
+        return _candidates.Count;
+    }
+
+    /// <summary>Sends queries while slots are free; finishes when nothing is left to ask.</summary>
+    public void Step()
+    {
+        if (IsDone)
+        {
+            return;
+        }
+        int considered = 0;
+        // Candidates are only added by responses, never while this loop runs, so indexing is safe.
+        for (int i = 0; i < _candidates.Count; i++)
+        {
+            var candidate = _candidates[i];
+            if (candidate.State == CandidateState.Failed)
+            {
+                continue;
+            }
+            if (considered++ >= Node.K)
+            {
+                break;
+            }
+            if (candidate.State == CandidateState.New && _inFlight < Node.Concurrency)
+            {
+                candidate.State = CandidateState.InFlight;
+                _inFlight++;
+                Node.SendQuery(candidate);
+                if (IsDone)
+                {
+                    return;
+                }
+            }
+        }
+        if (_inFlight == 0)
+        {
+            Finish();
+        }
+    }
+
+    /// <summary>Stops the traversal; later answers are ignored.</summary>
+    public void Finish()
+    {
+        if (IsDone)
+        {
+            return;
+        }
+        IsDone = true;
+        OnFinished();
+    }
+
+    /// <summary>The candidates that answered, closest first.</summary>
+    public IEnumerable<Candidate> RespondedCandidates() => _candidates.Where(c => c.State == CandidateState.Responded);
+
+    protected abstract void OnFinished();
+
+    /// <summary>Writes method-specific arguments.</summary>
+    protected abstract void WriteArguments(ref KrpcMessage message);
+
+    /// <summary>Handles method-specific response fields (values, items).</summary>
+    protected abstract void OnResponse(Candidate candidate, in KrpcMessage response);
+
+    private void HandleResponse(Candidate candidate, in KrpcMessage response)
+    {
+        _inFlight--;
+        if (IsDone)
+        {
+            return;
+        }
+        candidate.State = CandidateState.Responded;
+        Responded++;
+        var id = new NodeId(response.Id);
+        if (candidate.Id is null)
+        {
+            // A bootstrap node: now that its id is known, move it to its place.
+            _candidates.Remove(candidate);
+            candidate.Id = id;
+            _candidates.Insert(InsertionIndex(id), candidate);
+        }
+        if (!response.Token.IsEmpty && response.Token.Length <= 64)
+        {
+            candidate.Token = response.Token.ToArray();
+        }
+        AddNodes(response.Nodes, 4);
+        AddNodes(response.Nodes6, 16);
+        OnResponse(candidate, response);
+        Step();
+    }
+
+    private void HandleFailure(Candidate candidate)
+    {
+        _inFlight--;
+        candidate.State = CandidateState.Failed;
+        Step();
+    }
+
+    private void AddNodes(ReadOnlySpan<byte> compact, int addressLength)
+    {
+        int entry = NodeId.Length + addressLength + 2;
+        if (Node.AddressFamilyIsIPv6 != (addressLength == 16))
+        {
+            return;
+        }
+        for (int offset = 0; offset + entry <= compact.Length; offset += entry)
+        {
+            var id = new NodeId(compact.Slice(offset, NodeId.Length));
+            var endPoint = NodeEndPoint.FromAddressBytes(compact.Slice(offset + NodeId.Length, addressLength),
+                (ushort)((compact[offset + entry - 2] << 8) | compact[offset + entry - 1]));
+            AddCandidate(id, endPoint);
+        }
+    }
+
+    internal enum CandidateState
+    {
+        New,
+        InFlight,
+        Responded,
+        Failed,
+    }
+
+    /// <summary>A node met during the traversal; it is also the query sent to it.</summary>
+    internal sealed class Candidate : PendingQuery
+    {
+        private readonly Traversal _owner;
+
+        public Candidate(Traversal owner, NodeId? id, NodeEndPoint endPoint)
+            : base(owner.Method, endPoint, id)
+        {
+            _owner = owner;
+            Id = id;
+        }
+
+        public NodeId? Id { get; set; }
+
+        public CandidateState State { get; set; }
+
+        public byte[]? Token { get; set; }
+
+        public override void WriteArguments(ref KrpcMessage message) => _owner.WriteArguments(ref message);
+
+        public override void OnResponse(in KrpcMessage response) => _owner.HandleResponse(this, response);
+
+        public override void OnFailure(long errorCode) => _owner.HandleFailure(this);
+    }
+}
