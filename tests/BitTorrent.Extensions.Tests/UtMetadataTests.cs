@@ -134,6 +134,18 @@ public class UtMetadataTests
     }
 
     [Fact]
+    public void Rejects_requests_past_the_flood_limit()
+    {
+        var info = NonCanonicalInfo(20000);
+        var wire = new FakeExtensionWire();
+        wire.PeerExtensions.Add(ExtensionNames.UtMetadata);
+        var server = new UtMetadata(wire, info, new UtMetadataOptions { MaxServesPerPiece = 2 });
+        for (int i = 0; i < 5; i++) server.OnMessage(MetadataMessage.Request(i % 2).ToArray());
+        var types = wire.Sent.Select(m => MetadataMessage.Decode(m.Payload).Type).ToArray();
+        Assert.Equal([MetadataMessageType.Data, MetadataMessageType.Data, MetadataMessageType.Data, MetadataMessageType.Data, MetadataMessageType.Reject], types);
+    }
+
+    [Fact]
     public void Serves_the_last_piece_short()
     {
         var info = NonCanonicalInfo(20000);

@@ -14,7 +14,8 @@ namespace BitTorrent.Extensions;
 /// are rejected, the data message's dictionary is parsed with <see cref="BencodeReader"/> (no "ee" search), the bytes
 /// handed out are the peer's exact bytes (never re-encoded), at most <see cref="UtMetadataOptions.MaxOutstandingRequests"/>
 /// requests are in flight, a hash mismatch is retried <see cref="UtMetadataOptions.MaxRetries"/> times, and a peer that
-/// stays silent for <see cref="UtMetadataOptions.Timeout"/> ends the fetch with a <see cref="Warning"/>.
+/// stays silent for <see cref="UtMetadataOptions.Timeout"/> ends the fetch with a <see cref="Warning"/>; a peer asking
+/// for more than <see cref="UtMetadataOptions.MaxServesPerPiece"/> times the piece count gets rejects (BEP 9 flood protection).
 /// Use it as <c>wire.Use(w =&gt; new UtMetadata(w))</c>, before the extended handshake is sent.
 /// </remarks>
 public sealed partial class UtMetadata : IDisposable
@@ -31,6 +32,7 @@ public sealed partial class UtMetadata : IDisposable
     private int _remainingRejects;
     private int _retriesLeft;
     private ITimer? _timeout;
+    private int _served;
 
     internal UtMetadata(IExtensionWire wire, ReadOnlyMemory<byte> metadata, UtMetadataOptions? options)
     {
@@ -198,9 +200,15 @@ public sealed partial class UtMetadata : IDisposable
     private void OnRequest(int piece)
     {
         byte[]? metadata;
-        lock (_gate) metadata = _metadata;
+        bool flooded = false;
+        lock (_gate)
+        {
+            metadata = _metadata;
+            if (metadata is not null)
+                flooded = ++_served > (long)MetadataAssembler.GetPieceCount(metadata.Length) * _options.MaxServesPerPiece;
+        }
         var buffer = new ArrayBufferWriter<byte>(64);
-        if (metadata is null || piece >= MetadataAssembler.GetPieceCount(metadata.Length))
+        if (metadata is null || flooded || piece >= MetadataAssembler.GetPieceCount(metadata.Length))
         {
             MetadataMessage.Reject(piece).WriteTo(buffer);
         }
