@@ -25,6 +25,9 @@ internal sealed class FakeExtensionWire : IExtensionWire
     public List<int> FailedPieces { get; } = [];
     public int PendingRequestsPerPiece { get; set; } = 1;
 
+    /// <summary>Makes sends fail as if the wire closed (or the peer unmapped the extension) right after the check.</summary>
+    public bool ThrowOnSend { get; set; }
+
     /// <summary>Called for every message sent (e.g. to hand it to the other side's extension).</summary>
     public Action<string, byte[]>? OnSend { get; set; }
 
@@ -35,7 +38,7 @@ internal sealed class FakeExtensionWire : IExtensionWire
 
     public void SendExtended(string name, ReadOnlySpan<byte> payload)
     {
-        if (IsClosed) throw new InvalidOperationException("closed");
+        if (IsClosed || ThrowOnSend) throw new InvalidOperationException("closed");
         if (!PeerSupportsExtension(name)) throw new InvalidOperationException("Unrecognized extension: " + name);
         var copy = payload.ToArray();
         Sent.Add((name, copy));

@@ -188,6 +188,18 @@ public class UtPexTests
     }
 
     [Fact]
+    public void A_send_failing_after_the_check_does_not_escape_the_timer()
+    {
+        var pair = new Pair();
+        pair.WireA.ThrowOnSend = true;
+        pair.A.AddPeer(V4(1));
+        pair.A.Start();
+        pair.Time.Advance(Interval);
+        Assert.Empty(pair.LogB.Added);
+        Assert.True(pair.A.IsStarted);
+    }
+
+    [Fact]
     public void Stops_its_timer_when_the_wire_closes()
     {
         var pair = new Pair();

@@ -370,8 +370,9 @@ public sealed partial class UtMetadata : IDisposable
             _wire.SendExtended(ExtensionNames.UtMetadata, payload);
             return true;
         }
-        catch (InvalidOperationException) when (_wire.IsClosed)
+        catch (InvalidOperationException)
         {
+            // The wire closed, or the peer unmapped ut_metadata, between the check and the send.
             return false;
         }
     }

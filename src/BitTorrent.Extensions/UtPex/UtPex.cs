@@ -256,9 +256,10 @@ public sealed partial class UtPex : IDisposable
         {
             _wire.SendExtended(ExtensionNames.UtPex, buffer.WrittenSpan);
         }
-        catch (InvalidOperationException) when (_wire.IsClosed)
+        catch (InvalidOperationException)
         {
-            // The wire closed between the check and the send: nothing to do.
+            // The wire closed, or the peer unmapped ut_pex, between the check and the send: this runs on a timer
+            // thread, where an exception would end the process, so the message is dropped.
         }
     }
 }
