@@ -286,4 +286,15 @@ public class ServerTests
         Assert.Null(R(client.Query(node.LocalEndPoint!, "get", new BDictionary { { "target", target } })!).Get<BString>("v"));
         Assert.Equal(0, node.GetStats().StoredItems);
     }
+
+    [Fact]
+    public void Find_node_leaves_the_requester_out()
+    {
+        var (_, node, client) = Setup();
+        node.AddNode(client.EndPoint, client.Id);
+        node.AddNode(new IPEndPoint(IPAddress.Parse("11.0.0.2"), 7000), NodeId.Parse("0102030405060708090a0b0c0d0e0f1011121314"));
+        var nodes = R(client.Query(node.LocalEndPoint!, "find_node", new BDictionary { { "target", client.Id.ToArray() } })!).GetBytes("nodes")!.Value.ToArray();
+        Assert.Equal(26, nodes.Length);
+        Assert.Equal("0102030405060708090a0b0c0d0e0f1011121314", Convert.ToHexStringLower(nodes.AsSpan(0, 20)));
+    }
 }
