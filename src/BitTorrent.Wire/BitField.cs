@@ -8,6 +8,7 @@ public sealed class BitField
 {
     private byte[] _bytes;
     private int _count;
+    private HashSet<int>? _missingFromAll; // after have-all with no known length: the pieces since cleared
 
     /// <summary>Creates an empty bit field of <paramref name="length"/> bits that may grow to <paramref name="maxLength"/>.</summary>
     public BitField(int length = 0, int maxLength = DefaultMaxLength)
@@ -32,7 +33,7 @@ public sealed class BitField
     public bool HasAll { get; private set; }
 
     /// <summary>The number of set bits (equals <see cref="Length"/> when <see cref="HasAll"/> and the length is known).</summary>
-    public int Count => HasAll ? Length : _count;
+    public int Count => HasAll ? Length - (_missingFromAll?.Count(i => i < Length) ?? 0) : _count;
 
     /// <summary>The bytes in wire order (a copy).</summary>
     public byte[] ToArray()
@@ -46,7 +47,7 @@ public sealed class BitField
     /// <summary>True when piece <paramref name="index"/> is present.</summary>
     public bool Get(int index)
     {
-        if (HasAll) return index >= 0;
+        if (HasAll) return index >= 0 && _missingFromAll?.Contains(index) != true;
         if ((uint)index >= (uint)Length) return false;
         return (_bytes[index >> 3] & (0x80 >> (index & 7))) != 0;
     }
@@ -61,8 +62,14 @@ public sealed class BitField
         if ((uint)index >= (uint)MaxLength) throw new ArgumentOutOfRangeException(nameof(index), $"piece index {index} outside 0..{MaxLength - 1}");
         if (HasAll)
         {
-            if (value) return;
-            Materialize();
+            // With the length known the field becomes explicit bits; without it, the cleared pieces are remembered.
+            if (Length > 0) Materialize();
+            else
+            {
+                if (value) _missingFromAll?.Remove(index);
+                else (_missingFromAll ??= []).Add(index);
+                return;
+            }
         }
         if (index >= Length) Grow(index + 1);
         ref byte b = ref _bytes[index >> 3];
@@ -74,12 +81,17 @@ public sealed class BitField
     }
 
     /// <summary>Marks every piece present (have-all).</summary>
-    public void SetAll() => HasAll = true;
+    public void SetAll()
+    {
+        HasAll = true;
+        _missingFromAll = null;
+    }
 
     /// <summary>Clears every bit (have-none).</summary>
     public void Clear()
     {
         HasAll = false;
+        _missingFromAll = null;
         Array.Clear(_bytes);
         _count = 0;
     }
@@ -89,6 +101,7 @@ public sealed class BitField
     {
         if (length > MaxLength || (length + 7) / 8 != bytes.Length) throw new ArgumentException("bitfield size does not match the length");
         HasAll = false;
+        _missingFromAll = null;
         Length = length;
         _bytes = bytes.ToArray();
         int trailing = bytes.Length * 8 - length;
@@ -119,7 +132,13 @@ public sealed class BitField
     {
         HasAll = false;
         _bytes = new byte[Math.Max(_bytes.Length, (Length + 7) / 8)];
-        for (int i = 0; i < Length; i++) _bytes[i >> 3] |= (byte)(0x80 >> (i & 7));
-        _count = Length;
+        _count = 0;
+        for (int i = 0; i < Length; i++)
+        {
+            if (_missingFromAll?.Contains(i) == true) continue;
+            _bytes[i >> 3] |= (byte)(0x80 >> (i & 7));
+            _count++;
+        }
+        _missingFromAll = null;
     }
 }

@@ -5,7 +5,6 @@ namespace BitTorrent.Wire;
 
 public sealed partial class Wire
 {
-    private static readonly BencodeOptions ExtendedHandshakeLimits = BencodeOptions.Lenient with { MaxDepth = 8, MaxElements = 4096 };
     private readonly List<IWireExtension> _extensions = [];
     private readonly Dictionary<string, byte> _peerExtendedMapping = [];
     private bool _extendedHandshakeSent;
@@ -134,10 +133,10 @@ public sealed partial class Wire
 
     private void OnExtendedHandshake(ReadOnlySpan<byte> payload)
     {
-        BDictionary dictionary;
+        ExtendedHandshake handshake;
         try
         {
-            dictionary = Bencode.Bencode.DecodeDictionary(payload.ToArray(), ExtendedHandshakeLimits);
+            handshake = global::BitTorrent.Wire.ExtendedHandshake.Parse(payload);
         }
         catch (BencodeException ex)
         {
@@ -145,7 +144,6 @@ public sealed partial class Wire
             _logger.LogDebug(ex, "ignoring an undecodable extended handshake");
             return;
         }
-        var handshake = new ExtendedHandshake(dictionary);
         List<IWireExtension> supported = [];
         lock (_gate)
         {

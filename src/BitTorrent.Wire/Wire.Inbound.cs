@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using Microsoft.Extensions.Logging;
 
 namespace BitTorrent.Wire;
@@ -63,26 +62,15 @@ public sealed partial class Wire
                 if (!TryReadHandshake(ref reader)) break;
                 continue;
             }
-            if (!reader.TryReadBigEndian(out int length)) break;
-            if (length < 0 || length > _options.MaxMessageLength)
+            var status = MessageReader.TryRead(ref reader, _options.MaxMessageLength, out var message, out string? error);
+            if (status == FrameStatus.Incomplete) break;
+            if (status != FrameStatus.Complete)
             {
-                Close(WireCloseReason.MessageTooLarge, $"frame of {(uint)length} bytes exceeds {_options.MaxMessageLength}", null);
+                Close(status == FrameStatus.TooLarge ? WireCloseReason.MessageTooLarge : WireCloseReason.InvalidMessage, error, null);
                 break;
             }
-            if (reader.Remaining < length)
-            {
-                reader.Rewind(4);
-                break;
-            }
-            if (length == 0)
-            {
-                KeepAliveReceived?.Invoke(this, EventArgs.Empty);
-                continue;
-            }
-            reader.TryRead(out byte id);
-            var payload = reader.UnreadSequence.Slice(0, length - 1);
-            reader.Advance(length - 1);
-            HandleMessage((MessageId)id, payload);
+            if (message.IsKeepAlive) KeepAliveReceived?.Invoke(this, EventArgs.Empty);
+            else HandleMessage(in message);
         }
         return reader.Position;
     }
@@ -119,73 +107,31 @@ public sealed partial class Wire
         return true;
     }
 
-    private void HandleMessage(MessageId id, ReadOnlySequence<byte> payload)
+    private void HandleMessage(in WireMessage message)
     {
-        int length = (int)payload.Length;
-        switch (id)
+        switch (message.Id)
         {
-            case MessageId.Choke:
-                if (Expect(id, length, 0)) OnPeerChoke();
-                break;
-            case MessageId.Unchoke:
-                if (Expect(id, length, 0)) OnPeerUnchoke();
-                break;
-            case MessageId.Interested:
-                if (Expect(id, length, 0)) OnPeerInterested(true);
-                break;
-            case MessageId.NotInterested:
-                if (Expect(id, length, 0)) OnPeerInterested(false);
-                break;
-            case MessageId.Have:
-                if (Expect(id, length, 4)) OnHave(ReadInt(payload, 0));
-                break;
-            case MessageId.Bitfield:
-                OnBitfield(payload);
-                break;
-            case MessageId.Request:
-                if (Expect(id, length, 12)) OnRequest(ReadBlock(payload));
-                break;
-            case MessageId.Piece:
-                if (length < 8) Close(WireCloseReason.InvalidMessage, $"piece message of {length} bytes", null);
-                else OnPiece(ReadInt(payload, 0), ReadInt(payload, 4), payload.Slice(8));
-                break;
-            case MessageId.Cancel:
-                if (Expect(id, length, 12)) OnCancel(ReadBlock(payload));
-                break;
-            case MessageId.Port:
-                if (Expect(id, length, 2)) OnPort(payload);
-                break;
-            case MessageId.Suggest:
-                if (RequireFast(id) && Expect(id, length, 4)) OnSuggest(ReadInt(payload, 0));
-                break;
-            case MessageId.HaveAll:
-                if (RequireFast(id) && Expect(id, length, 0)) OnHaveAll();
-                break;
-            case MessageId.HaveNone:
-                if (RequireFast(id) && Expect(id, length, 0)) OnHaveNone();
-                break;
-            case MessageId.Reject:
-                if (RequireFast(id) && Expect(id, length, 12)) OnReject(ReadBlock(payload));
-                break;
-            case MessageId.AllowedFast:
-                if (RequireFast(id) && Expect(id, length, 4)) OnAllowedFast(ReadInt(payload, 0));
-                break;
-            case MessageId.Extended:
-                if (length < 1) Close(WireCloseReason.InvalidMessage, "extended message without an id", null);
-                else OnExtended(payload);
-                break;
+            case MessageId.Choke: OnPeerChoke(); break;
+            case MessageId.Unchoke: OnPeerUnchoke(); break;
+            case MessageId.Interested: OnPeerInterested(true); break;
+            case MessageId.NotInterested: OnPeerInterested(false); break;
+            case MessageId.Have: OnHave(message.Index); break;
+            case MessageId.Bitfield: OnBitfield(message.Payload); break;
+            case MessageId.Request: OnRequest(message.Block); break;
+            case MessageId.Piece: OnPiece(message.Index, message.Begin, message.Payload); break;
+            case MessageId.Cancel: OnCancel(message.Block); break;
+            case MessageId.Port: PortReceived?.Invoke(this, new PortEventArgs(message.Index)); break;
+            case MessageId.Suggest: if (RequireFast(message.Id)) OnSuggest(message.Index); break;
+            case MessageId.HaveAll: if (RequireFast(message.Id)) OnHaveAll(); break;
+            case MessageId.HaveNone: if (RequireFast(message.Id)) OnHaveNone(); break;
+            case MessageId.Reject: if (RequireFast(message.Id)) OnReject(message.Block); break;
+            case MessageId.AllowedFast: if (RequireFast(message.Id)) OnAllowedFast(message.Index); break;
+            case MessageId.Extended: OnExtended((byte)message.Index, message.Payload); break;
             default:
-                _logger.LogDebug("unknown message id {Id} ({Length} bytes)", (byte)id, length);
-                UnknownMessageReceived?.Invoke(this, new UnknownMessageEventArgs((byte)id, payload.ToArray()));
+                _logger.LogDebug("unknown message id {Id} ({Length} bytes)", (byte)message.Id, message.Length);
+                UnknownMessageReceived?.Invoke(this, new UnknownMessageEventArgs((byte)message.Id, message.Payload.ToArray()));
                 break;
         }
-    }
-
-    private bool Expect(MessageId id, int length, int expected)
-    {
-        if (length == expected) return true;
-        Close(WireCloseReason.InvalidMessage, $"{id} payload of {length} bytes, expected {expected}", null);
-        return false;
     }
 
     private bool RequireFast(MessageId id)
@@ -203,39 +149,15 @@ public sealed partial class Wire
         return false;
     }
 
-    private static int ReadInt(ReadOnlySequence<byte> payload, int offset)
+    private void OnExtended(byte id, ReadOnlySequence<byte> payload)
     {
-        var slice = payload.Slice(offset, 4);
-        if (slice.IsSingleSegment) return BinaryPrimitives.ReadInt32BigEndian(slice.FirstSpan);
-        Span<byte> bytes = stackalloc byte[4];
-        slice.CopyTo(bytes);
-        return BinaryPrimitives.ReadInt32BigEndian(bytes);
-    }
-
-    private static BlockRequest ReadBlock(ReadOnlySequence<byte> payload)
-    {
-        Span<byte> bytes = stackalloc byte[12];
-        payload.CopyTo(bytes);
-        return new BlockRequest(BinaryPrimitives.ReadInt32BigEndian(bytes), BinaryPrimitives.ReadInt32BigEndian(bytes[4..]),
-            BinaryPrimitives.ReadInt32BigEndian(bytes[8..]));
-    }
-
-    private void OnPort(ReadOnlySequence<byte> payload)
-    {
-        Span<byte> bytes = stackalloc byte[2];
-        payload.CopyTo(bytes);
-        PortReceived?.Invoke(this, new PortEventArgs(BinaryPrimitives.ReadUInt16BigEndian(bytes)));
-    }
-
-    private void OnExtended(ReadOnlySequence<byte> payload)
-    {
-        int length = (int)payload.Length - 1;
+        int length = (int)payload.Length;
         byte[]? rented = null;
         Span<byte> body = length <= 512 ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
         try
         {
-            payload.Slice(1).CopyTo(body);
-            OnExtendedMessage(payload.FirstSpan[0], body);
+            CopyTo(payload, body);
+            OnExtendedMessage(id, body);
         }
         finally
         {

@@ -1,5 +1,3 @@
-using BitTorrent.Bencode;
-
 namespace BitTorrent.Wire;
 
 /// <summary>The peer's BEP 3 handshake.</summary>
@@ -93,38 +91,3 @@ public sealed class UnknownMessageEventArgs(byte id, ReadOnlyMemory<byte> payloa
     public ReadOnlyMemory<byte> Payload { get; } = payload;
 }
 
-/// <summary>The peer's BEP 10 extended handshake, with typed accessors for the keys BEP 10 and BEP 9 define.</summary>
-public sealed class ExtendedHandshake(BDictionary dictionary)
-{
-    /// <summary>The whole dictionary as received (unknown keys included).</summary>
-    public BDictionary Dictionary { get; } = dictionary;
-
-    /// <summary><c>m</c>: extension name to the peer's message id (0 = disabled).</summary>
-    public IReadOnlyDictionary<string, long> M
-    {
-        get
-        {
-            var result = new Dictionary<string, long>();
-            if (Dictionary.Get<BDictionary>("m") is { } m)
-                foreach (var (key, value) in m)
-                    if (value is BInteger id) result[key.Text] = id.Value;
-            return result;
-        }
-    }
-
-    /// <summary><c>v</c>: client name and version.</summary>
-    public string? V => Dictionary.GetText("v");
-
-    /// <summary><c>p</c>: the peer's TCP listen port.</summary>
-    public int? P => Dictionary.GetInteger("p") is long p and > 0 and <= 65535 ? (int)p : null;
-
-    /// <summary><c>reqq</c>: how many requests the peer queues.</summary>
-    public long? Reqq => Dictionary.GetInteger("reqq");
-
-    /// <summary><c>yourip</c>: our address as the peer sees it (4 or 16 bytes).</summary>
-    public System.Net.IPAddress? YourIp =>
-        Dictionary.GetBytes("yourip") is { Length: 4 or 16 } ip ? new System.Net.IPAddress(ip.Span) : null;
-
-    /// <summary><c>metadata_size</c> (BEP 9).</summary>
-    public long? MetadataSize => Dictionary.GetInteger("metadata_size");
-}

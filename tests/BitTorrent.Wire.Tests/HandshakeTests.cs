@@ -45,8 +45,8 @@ public class HandshakeTests
         var atB = TestIds.Next<ExtendedHandshakeEventArgs>(h => pair.B.ExtendedHandshakeReceived += h);
         await pair.HandshakeAsync();
         var handshake = (await atB.Within()).Handshake;
-        Assert.Equal(1, handshake.M["x_one"]);
-        Assert.Equal(2, handshake.M["x_two"]);
+        Assert.Equal(1, handshake.GetExtensionId("x_one"));
+        Assert.Equal(2, handshake.GetExtensionId("x_two"));
         Assert.Equal(77, handshake.Reqq);
         Assert.Equal(1234, handshake.MetadataSize);
         Assert.StartsWith("BitTorrent.NET", handshake.V);

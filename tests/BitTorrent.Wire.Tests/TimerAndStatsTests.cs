@@ -132,3 +132,19 @@ public class OutboundTests
         }
     }
 }
+
+public class BitFieldHaveAllTests
+{
+    [Fact]
+    public void Clearing_a_piece_after_have_all_with_unknown_length_keeps_the_others()
+    {
+        var bits = new BitField();
+        bits.SetAll();
+        bits.Set(5, false);
+        Assert.False(bits[5]);
+        Assert.True(bits[4]);
+        Assert.True(bits[6000]);
+        bits.Set(5);
+        Assert.True(bits[5]);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace BitTorrent.Wire;
+
+/// <summary>The outcome of <see cref="MessageReader.TryRead"/>.</summary>
+public enum FrameStatus
+{
+    /// <summary>A whole, well-formed message was read.</summary>
+    Complete,
+    /// <summary>More bytes are needed; nothing was consumed.</summary>
+    Incomplete,
+    /// <summary>The frame length is above the limit.</summary>
+    TooLarge,
+    /// <summary>The payload size or a field does not fit the message id.</summary>
+    Malformed,
+}
+
+/// <summary>
+/// One decoded peer wire message. Fixed fields are parsed; <see cref="Payload"/> is a slice of the input (no copy)
+/// holding the block of a piece, the bits of a bitfield, or the body of an extended or unknown message.
+/// </summary>
+public readonly struct WireMessage
+{
+    internal WireMessage(MessageId id, bool isKeepAlive, int index, int begin, int length, ReadOnlySequence<byte> payload)
+    {
+        Id = id;
+        IsKeepAlive = isKeepAlive;
+        Index = index;
+        Begin = begin;
+        Length = length;
+        Payload = payload;
+    }
+
+    /// <summary>The message id (meaningless for a keep-alive).</summary>
+    public MessageId Id { get; }
+
+    /// <summary>True for a zero-length frame.</summary>
+    public bool IsKeepAlive { get; }
+
+    /// <summary>The piece index (have, request, piece, cancel, suggest, reject, allowed-fast), the DHT port (port), or the extended id (extended).</summary>
+    public int Index { get; }
+
+    /// <summary>The offset within the piece (request, piece, cancel, reject).</summary>
+    public int Begin { get; }
+
+    /// <summary>The block length (request, cancel, reject; for piece, the length of <see cref="Payload"/>).</summary>
+    public int Length { get; }
+
+    /// <summary>The variable part: piece block, bitfield bits, extended body (after the id byte), or an unknown message's payload.</summary>
+    public ReadOnlySequence<byte> Payload { get; }
+
+    /// <summary>The block triple of a request, cancel or reject.</summary>
+    public BlockRequest Block => new(Index, Begin, Length);
+}
+
+/// <summary>Decodes length-prefixed peer wire frames from a byte sequence without copying.</summary>
+public static class MessageReader
+{
+    /// <summary>
+    /// Reads one frame. On <see cref="FrameStatus.Complete"/> the reader is past the frame; on
+    /// <see cref="FrameStatus.Incomplete"/> it is unmoved; otherwise <paramref name="error"/> says what is wrong.
+    /// </summary>
+    public static FrameStatus TryRead(ref SequenceReader<byte> reader, int maxLength, out WireMessage message, out string? error)
+    {
+        message = default;
+        error = null;
+        if (!reader.TryReadBigEndian(out int length)) return FrameStatus.Incomplete;
+        if (length < 0 || length > maxLength)
+        {
+            error = $"frame of {(uint)length} bytes exceeds {maxLength}";
+            return FrameStatus.TooLarge;
+        }
+        if (reader.Remaining < length)
+        {
+            reader.Rewind(4);
+            return FrameStatus.Incomplete;
+        }
+        if (length == 0)
+        {
+            message = new WireMessage(default, isKeepAlive: true, 0, 0, 0, default);
+            return FrameStatus.Complete;
+        }
+        reader.TryRead(out byte idByte);
+        var id = (MessageId)idByte;
+        int size = length - 1;
+        var payload = reader.UnreadSequence.Slice(0, size);
+        reader.Advance(size);
+        int expected = ExpectedSize(id);
+        if (expected >= 0 ? size != expected : size < -expected - 1)
+        {
+            error = $"{id} payload of {size} bytes, expected {(expected >= 0 ? expected.ToString(System.Globalization.CultureInfo.InvariantCulture) : "at least " + (-expected - 1))}";
+            return FrameStatus.Malformed;
+        }
+        Span<byte> head = stackalloc byte[12];
+        int headLength = Math.Min(size, 12);
+        if (payload.FirstSpan.Length >= headLength) payload.FirstSpan[..headLength].CopyTo(head);
+        else payload.Slice(0, headLength).CopyTo(head);
+        message = id switch
+        {
+            MessageId.Have or MessageId.Suggest or MessageId.AllowedFast =>
+                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(head), 0, 0, default),
+            MessageId.Request or MessageId.Cancel or MessageId.Reject =>
+                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(head), BinaryPrimitives.ReadInt32BigEndian(head[4..]),
+                    BinaryPrimitives.ReadInt32BigEndian(head[8..]), default),
+            MessageId.Piece =>
+                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(head), BinaryPrimitives.ReadInt32BigEndian(head[4..]),
+                    size - 8, payload.Slice(8)),
+            MessageId.Port => new WireMessage(id, false, BinaryPrimitives.ReadUInt16BigEndian(head), 0, 0, default),
+            MessageId.Extended => new WireMessage(id, false, head[0], 0, size - 1, payload.Slice(1)),
+            _ => new WireMessage(id, false, 0, 0, size, payload),
+        };
+        return FrameStatus.Complete;
+    }
+
+    /// <summary>The exact payload size of <paramref name="id"/>, or -(minimum + 1) for variable-size messages.</summary>
+    private static int ExpectedSize(MessageId id) => id switch
+    {
+        MessageId.Choke or MessageId.Unchoke or MessageId.Interested or MessageId.NotInterested or MessageId.HaveAll or MessageId.HaveNone => 0,
+        MessageId.Have or MessageId.Suggest or MessageId.AllowedFast => 4,
+        MessageId.Request or MessageId.Cancel or MessageId.Reject => 12,
+        MessageId.Port => 2,
+        MessageId.Piece => -9,
+        MessageId.Extended => -2,
+        _ => -1,
+    };
+}
