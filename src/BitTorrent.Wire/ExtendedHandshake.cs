@@ -11,17 +11,21 @@ public sealed class ExtendedHandshake
 {
     private static readonly BencodeOptions Limits = BencodeOptions.Lenient with { MaxDepth = 8, MaxElements = 4096 };
     private static readonly string[] KnownNames = ["ut_metadata", "ut_pex", "lt_donthave", "upload_only", "ut_holepunch", "share_mode", "ut_comment"];
+    private const long Absent = long.MinValue;
     private readonly byte[] _raw;
     private readonly KeyValuePair<string, long>[] _m;
+    private readonly long _reqq;
+    private readonly long _metadataSize;
+    private readonly int _p;
     private BDictionary? _dictionary;
 
-    private ExtendedHandshake(byte[] raw, KeyValuePair<string, long>[] m, long? reqq, long? metadataSize, long? p)
+    private ExtendedHandshake(byte[] raw, KeyValuePair<string, long>[] m, long reqq, long metadataSize, long p)
     {
         _raw = raw;
         _m = m;
-        Reqq = reqq;
-        MetadataSize = metadataSize;
-        P = p is > 0 and <= 65535 ? (int)p : null;
+        _reqq = reqq;
+        _metadataSize = metadataSize;
+        _p = p is > 0 and <= 65535 ? (int)p : 0;
     }
 
     /// <summary>Reads an extended handshake payload (after the extended id byte).</summary>
@@ -32,7 +36,7 @@ public sealed class ExtendedHandshake
         if (reader.Peek() != BencodeToken.DictionaryStart) throw reader.CreateError(BencodeError.UnexpectedType, "expected a dictionary");
         reader.ReadDictionaryStart();
         KeyValuePair<string, long>[] m = [];
-        long? reqq = null, metadataSize = null, p = null;
+        long reqq = Absent, metadataSize = Absent, p = Absent;
         while (!reader.TryReadEnd())
         {
             var key = reader.ReadString();
@@ -49,7 +53,9 @@ public sealed class ExtendedHandshake
     private static KeyValuePair<string, long>[] ReadMapping(ref BencodeReader reader)
     {
         reader.ReadDictionaryStart();
-        var entries = new List<KeyValuePair<string, long>>(4);
+        var entries = new MappingBuffer();
+        int count = 0;
+        List<KeyValuePair<string, long>>? overflow = null;
         while (!reader.TryReadEnd())
         {
             var name = reader.ReadString();
@@ -58,9 +64,14 @@ public sealed class ExtendedHandshake
                 reader.ReadRawValue();
                 continue;
             }
-            entries.Add(new(Intern(name), reader.ReadInteger()));
+            var entry = new KeyValuePair<string, long>(Intern(name), reader.ReadInteger());
+            if (count < MappingBuffer.Capacity) entries[count++] = entry;
+            else (overflow ??= []).Add(entry);
         }
-        return [.. entries];
+        var result = new KeyValuePair<string, long>[count + (overflow?.Count ?? 0)];
+        ((ReadOnlySpan<KeyValuePair<string, long>>)entries)[..count].CopyTo(result);
+        overflow?.CopyTo(result, count);
+        return result;
     }
 
     private static string Intern(ReadOnlySpan<byte> name)
@@ -80,17 +91,17 @@ public sealed class ExtendedHandshake
     public string? V => Dictionary.GetText("v");
 
     /// <summary><c>p</c>: the peer's TCP listen port.</summary>
-    public int? P { get; }
+    public int? P => _p == 0 ? null : _p;
 
     /// <summary><c>reqq</c>: how many requests the peer queues.</summary>
-    public long? Reqq { get; }
+    public long? Reqq => _reqq == Absent ? null : _reqq;
 
     /// <summary><c>yourip</c>: our address as the peer sees it (4 or 16 bytes).</summary>
     public System.Net.IPAddress? YourIp =>
         Dictionary.GetBytes("yourip") is { Length: 4 or 16 } ip ? new System.Net.IPAddress(ip.Span) : null;
 
     /// <summary><c>metadata_size</c> (BEP 9).</summary>
-    public long? MetadataSize { get; }
+    public long? MetadataSize => _metadataSize == Absent ? null : _metadataSize;
 
     /// <summary>The peer's id for <paramref name="name"/> in this handshake, or null when absent.</summary>
     public long? GetExtensionId(string name)
@@ -98,4 +109,12 @@ public sealed class ExtendedHandshake
         foreach (var (key, id) in _m) if (key == name) return id;
         return null;
     }
+}
+
+/// <summary>Room on the stack for the usual handful of <c>m</c> entries.</summary>
+[System.Runtime.CompilerServices.InlineArray(Capacity)]
+internal struct MappingBuffer
+{
+    public const int Capacity = 16;
+    private KeyValuePair<string, long> _element0;
 }

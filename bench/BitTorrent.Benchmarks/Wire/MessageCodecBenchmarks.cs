@@ -31,9 +31,11 @@ public class MessageCodecBenchmarks
         ["extended-handshake"] = ExtendedHandshakeFrame(),
     };
 
+    private const int FramesPerInvoke = 64;
     private readonly byte[] _output = new byte[64];
-    private ReadOnlySequence<byte> _frame;
+    private ReadOnlySequence<byte> _frames;
     private byte[] _extendedBody = [];
+    private bool _isExtendedHandshake;
 
     /// <summary>The message to decode.</summary>
     [ParamsSource(nameof(MessageNames))]
@@ -46,19 +48,24 @@ public class MessageCodecBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _frame = new ReadOnlySequence<byte>(Frames[Message]);
+        // The read loop decodes every frame of a socket read in one pass; so does this benchmark.
+        _frames = new ReadOnlySequence<byte>(Enumerable.Repeat(Frames[Message], FramesPerInvoke).SelectMany(f => f).ToArray());
         _extendedBody = Frames["extended-handshake"][6..];
+        _isExtendedHandshake = Message == "extended-handshake";
     }
 
-    /// <summary>Frames and parses the message (the extended handshake's dictionary is decoded too).</summary>
-    [Benchmark]
-    public int Decode()
+    /// <summary>Frames and parses one message (per operation; 64 back to back per invocation). The extended handshake's body is parsed too.</summary>
+    [Benchmark(OperationsPerInvoke = FramesPerInvoke)]
+    public long Decode()
     {
-        var reader = new SequenceReader<byte>(_frame);
-        MessageReader.TryRead(ref reader, 128 * 1024 + 13, out var message, out _);
-        if (Message == "extended-handshake")
-            return ExtendedHandshake.Parse(_extendedBody).Reqq is long reqq ? (int)reqq : 0;
-        return message.Index + message.Length;
+        var reader = new SequenceReader<byte>(_frames);
+        long sum = 0;
+        while (MessageReader.TryRead(ref reader, 128 * 1024 + 13, out var message, out _) == FrameStatus.Complete)
+        {
+            sum += message.Index + message.Length;
+            if (_isExtendedHandshake) sum += ExtendedHandshake.Parse(_extendedBody).Reqq ?? 0;
+        }
+        return sum;
     }
 
     /// <summary>Writes the message's header (a piece writes its 13-byte header; the block is copied by the caller).</summary>
