@@ -65,51 +65,64 @@ public static class MessageReader
     {
         message = default;
         error = null;
-        if (!reader.TryReadBigEndian(out int length)) return FrameStatus.Incomplete;
+        var span = reader.UnreadSpan;
+        int length;
+        if (span.Length >= 4) length = BinaryPrimitives.ReadInt32BigEndian(span);
+        else if (!reader.TryReadBigEndian(out length)) return FrameStatus.Incomplete;
+        else reader.Rewind(4);
         if (length < 0 || length > maxLength)
         {
             error = $"frame of {(uint)length} bytes exceeds {maxLength}";
             return FrameStatus.TooLarge;
         }
-        if (reader.Remaining < length)
-        {
-            reader.Rewind(4);
-            return FrameStatus.Incomplete;
-        }
+        if (reader.Remaining - 4 < length) return FrameStatus.Incomplete;
         if (length == 0)
         {
+            reader.Advance(4);
             message = new WireMessage(default, isKeepAlive: true, 0, 0, 0, default);
             return FrameStatus.Complete;
         }
-        reader.TryRead(out byte idByte);
-        var id = (MessageId)idByte;
         int size = length - 1;
-        var payload = reader.UnreadSequence.Slice(0, size);
-        reader.Advance(size);
+        MessageId id;
+        Span<byte> copied = stackalloc byte[17];
+        scoped ReadOnlySpan<byte> head;
+        if (span.Length >= 4 + Math.Min(length, 13))
+        {
+            head = span[4..];
+        }
+        else
+        {
+            // The frame's fixed part straddles buffer segments: gather it.
+            int headLength = Math.Min(length, 13);
+            reader.UnreadSequence.Slice(4, headLength).CopyTo(copied);
+            head = copied[..headLength];
+        }
+        id = (MessageId)head[0];
         int expected = ExpectedSize(id);
         if (expected >= 0 ? size != expected : size < -expected - 1)
         {
+            reader.Advance(4 + length);
             error = $"{id} payload of {size} bytes, expected {(expected >= 0 ? expected.ToString(System.Globalization.CultureInfo.InvariantCulture) : "at least " + (-expected - 1))}";
             return FrameStatus.Malformed;
         }
-        Span<byte> head = stackalloc byte[12];
-        int headLength = Math.Min(size, 12);
-        if (payload.FirstSpan.Length >= headLength) payload.FirstSpan[..headLength].CopyTo(head);
-        else payload.Slice(0, headLength).CopyTo(head);
+        var fields = head[1..];
         message = id switch
         {
+            MessageId.Choke or MessageId.Unchoke or MessageId.Interested or MessageId.NotInterested or MessageId.HaveAll or MessageId.HaveNone =>
+                new WireMessage(id, false, 0, 0, 0, default),
             MessageId.Have or MessageId.Suggest or MessageId.AllowedFast =>
-                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(head), 0, 0, default),
+                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), 0, 0, default),
             MessageId.Request or MessageId.Cancel or MessageId.Reject =>
-                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(head), BinaryPrimitives.ReadInt32BigEndian(head[4..]),
-                    BinaryPrimitives.ReadInt32BigEndian(head[8..]), default),
+                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), BinaryPrimitives.ReadInt32BigEndian(fields[4..]),
+                    BinaryPrimitives.ReadInt32BigEndian(fields[8..]), default),
             MessageId.Piece =>
-                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(head), BinaryPrimitives.ReadInt32BigEndian(head[4..]),
-                    size - 8, payload.Slice(8)),
-            MessageId.Port => new WireMessage(id, false, BinaryPrimitives.ReadUInt16BigEndian(head), 0, 0, default),
-            MessageId.Extended => new WireMessage(id, false, head[0], 0, size - 1, payload.Slice(1)),
-            _ => new WireMessage(id, false, 0, 0, size, payload),
+                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), BinaryPrimitives.ReadInt32BigEndian(fields[4..]),
+                    size - 8, reader.UnreadSequence.Slice(13, size - 8)),
+            MessageId.Port => new WireMessage(id, false, BinaryPrimitives.ReadUInt16BigEndian(fields), 0, 0, default),
+            MessageId.Extended => new WireMessage(id, false, fields[0], 0, size - 1, reader.UnreadSequence.Slice(6, size - 1)),
+            _ => new WireMessage(id, false, 0, 0, size, reader.UnreadSequence.Slice(5, size)),
         };
+        reader.Advance(4 + length);
         return FrameStatus.Complete;
     }
 
