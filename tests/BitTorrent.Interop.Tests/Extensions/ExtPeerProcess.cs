@@ -30,13 +30,13 @@ internal sealed class ExtPeerProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Starts <c>node tests/interop-peers/ext-peer.mjs</c> with <paramref name="options"/>.</summary>
-    public static ExtPeerProcess StartNode(object options)
+    /// <summary>Starts <c>node tests/interop-peers/&lt;script&gt;</c> (default <c>ext-peer.mjs</c>) with <paramref name="options"/>.</summary>
+    public static ExtPeerProcess StartNode(object options, string script = "ext-peer.mjs")
     {
         var folder = ExtRepository.InteropPeers;
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "ut_pex")))
             throw new InvalidOperationException($"npm modules are missing: run 'npm ci' in {folder} (scripts/install-test-deps.sh does)");
-        return Start("node", folder, Path.Combine(folder, "ext-peer.mjs"), JsonSerializer.Serialize(options));
+        return Start("node", folder, Path.Combine(folder, script), JsonSerializer.Serialize(options));
     }
 
     /// <summary>Starts <c>/usr/bin/python3 tests/interop-peers/ext-libtorrent.py</c> with <paramref name="options"/>.</summary>
