@@ -2,13 +2,19 @@ using System.Threading.Tasks.Sources;
 
 namespace BitTorrent.Wire;
 
-/// <summary>One of our outstanding requests: a reusable completion source, so a request allocates no task.</summary>
-internal sealed class PendingRequest : IValueTaskSource<byte[]>
+/// <summary>
+/// One of our outstanding requests: a reusable completion source, so a request allocates no task. It completes with
+/// a new array, or, when the caller gave a destination, by copying into it.
+/// </summary>
+internal sealed class PendingRequest : IValueTaskSource<byte[]>, IValueTaskSource<int>
 {
-    private ManualResetValueTaskSourceCore<byte[]> _core;
+    private ManualResetValueTaskSourceCore<byte[]?> _core;
     private Action<PendingRequest>? _return;
 
     public BlockRequest Block { get; private set; }
+
+    /// <summary>Where the block goes when the caller supplied the memory; empty otherwise.</summary>
+    public Memory<byte> Destination { get; private set; }
 
     /// <summary>True once the request message went out (false while held back by the peer's reqq).</summary>
     public bool Sent { get; set; }
@@ -17,18 +23,28 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>
 
     public short Version => _core.Version;
 
-    public void Init(BlockRequest block, Action<PendingRequest> returnToPool)
+    public void Init(BlockRequest block, Memory<byte> destination, Action<PendingRequest> returnToPool)
     {
         Block = block;
+        Destination = destination;
         Sent = false;
         _return = returnToPool;
     }
 
-    public void Complete(byte[] data) => _core.SetResult(data);
+    public void Complete(byte[]? data) => _core.SetResult(data);
 
     public void Fail(Exception error) => _core.SetException(error);
 
-    public byte[] GetResult(short token)
+    public byte[] GetResult(short token) => Release(token)!;
+
+    int IValueTaskSource<int>.GetResult(short token)
+    {
+        int length = Block.Length;
+        Release(token);
+        return length;
+    }
+
+    private byte[]? Release(short token)
     {
         try
         {
@@ -38,6 +54,7 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>
         {
             Registration.Dispose();
             Registration = default;
+            Destination = default;
             _core.Reset();
             _return?.Invoke(this);
         }

@@ -81,19 +81,39 @@ public sealed partial class Wire
     /// </summary>
     public ValueTask<byte[]> RequestAsync(int index, int begin, int length, CancellationToken cancellationToken = default)
     {
+        if (length is <= 0 or > WireOptions.MaxBlockLength) throw new ArgumentOutOfRangeException(nameof(length));
+        var (request, version, failure) = Enqueue(index, begin, length, default, cancellationToken);
+        return request is null ? ValueTask.FromException<byte[]>(failure!) : new ValueTask<byte[]>(request, version);
+    }
+
+    /// <summary>
+    /// Requests <paramref name="destination"/>.Length bytes at <paramref name="begin"/> of piece <paramref name="index"/>
+    /// and copies the block into <paramref name="destination"/>, so a transfer allocates nothing per block. Completes with
+    /// the length; fails as <see cref="RequestAsync(int, int, int, CancellationToken)"/> does. Keep the memory alive and
+    /// untouched until the request completes.
+    /// </summary>
+    public ValueTask<int> RequestAsync(int index, int begin, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.Length is <= 0 or > WireOptions.MaxBlockLength) throw new ArgumentOutOfRangeException(nameof(destination));
+        var (request, version, failure) = Enqueue(index, begin, destination.Length, destination, cancellationToken);
+        return request is null ? ValueTask.FromException<int>(failure!) : new ValueTask<int>(request, version);
+    }
+
+    private (PendingRequest? Request, short Version, Exception? Failure) Enqueue(int index, int begin, int length, Memory<byte> destination,
+        CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfNegative(begin);
-        if (length is <= 0 or > WireOptions.MaxBlockLength) throw new ArgumentOutOfRangeException(nameof(length));
         var block = new BlockRequest(index, begin, length);
         PendingRequest request;
         short version;
         lock (_gate)
         {
-            if (_closed) return ValueTask.FromException<byte[]>(new WireRequestException(WireRequestFailure.Closed, block));
+            if (_closed) return (null, 0, new WireRequestException(WireRequestFailure.Closed, block));
             if (PeerChoking && !(HasFast && _peerAllowedFastSet.Contains(index)))
-                return ValueTask.FromException<byte[]>(new WireRequestException(WireRequestFailure.Choked, block));
+                return (null, 0, new WireRequestException(WireRequestFailure.Choked, block));
             request = _requestPool.Count > 0 ? _requestPool.Pop() : new PendingRequest();
-            request.Init(block, _returnRequest);
+            request.Init(block, destination, _returnRequest);
             version = request.Version;
             _requests.Add(request);
             SendQueuedRequests();
@@ -105,7 +125,7 @@ public sealed partial class Wire
                 var (wire, pending) = ((Wire, PendingRequest))state!;
                 wire.CancelPending(pending);
             }, (this, request));
-        return new ValueTask<byte[]>(request, version);
+        return (request, version, null);
     }
 
     /// <summary>Cancels our request for a block: it fails with <see cref="WireRequestFailure.Cancelled"/> and a cancel message is sent.</summary>
@@ -235,6 +255,13 @@ public sealed partial class Wire
             }
         }
         CountDownload(length);
+        if (request is not null && !request.Destination.IsEmpty)
+        {
+            CopyTo(data, request.Destination.Span);
+            PieceReceived?.Invoke(this, new PieceEventArgs(index, begin, request.Destination));
+            request.Complete(null);
+            return;
+        }
         byte[]? copy = request is not null || PieceReceived is not null ? ToArray(data) : null;
         PieceReceived?.Invoke(this, new PieceEventArgs(index, begin, copy));
         request?.Complete(copy!);

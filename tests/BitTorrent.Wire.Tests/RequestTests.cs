@@ -251,3 +251,30 @@ public class RequestTests
         Assert.Equal(WireRequestFailure.Closed, (await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(0, 0, 1).AsTask())).Failure);
     }
 }
+
+public class DestinationRequestTests
+{
+    [Fact]
+    public async Task A_block_can_land_in_the_callers_memory()
+    {
+        var content = new byte[32768];
+        new Random(11).NextBytes(content);
+        await using var pair = WirePair.Create();
+        pair.B.RequestHandler = (r, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(content.AsMemory(r.Begin, r.Length));
+        await pair.HandshakeAsync();
+        var unchoked = TestIds.Next(h => pair.A.PeerUnchoked += h);
+        pair.B.Unchoke();
+        await unchoked.Within();
+        var piece = new byte[32768];
+        var lengths = await Task.WhenAll(
+            pair.A.RequestAsync(0, 0, piece.AsMemory(0, 16384)).AsTask(),
+            pair.A.RequestAsync(0, 16384, piece.AsMemory(16384)).AsTask()).Within();
+        Assert.Equal([16384, 16384], lengths);
+        Assert.Equal(content, piece);
+        var choked = TestIds.Next(h => pair.A.PeerChoked += h);
+        pair.B.Choke();
+        await choked.Within();
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(0, 0, new byte[16]).AsTask());
+        Assert.Equal(WireRequestFailure.Choked, ex.Failure);
+    }
+}
