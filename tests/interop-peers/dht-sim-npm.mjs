@@ -1,0 +1,144 @@
+// Measures bittorrent-dht on a DHT of N of its own nodes on 127.0.0.1 UDP, the same way the .NET simulation
+// measures ours: announce a random info hash from a random node, look it up from another random node, and count
+// the datagrams the looking node sends while the lookup runs, the hops to the first node that answered with peers,
+// and the heap each node takes. Bootstrap lists are always explicit loopback addresses (never the public routers).
+//
+// usage: node --expose-gc dht-sim-npm.mjs [nodes=200] [lookups=50] [loss=0] [seed=1]
+// prints one JSON line with the figures.
+import DHT from 'bittorrent-dht'
+import bencode from 'bencode'
+import crypto from 'crypto'
+import fs from 'fs'
+
+const nodes = Number(process.argv[2] ?? 200)
+const lookups = Number(process.argv[3] ?? 50)
+const loss = Number(process.argv[4] ?? 0)
+let seed = Number(process.argv[5] ?? 1) >>> 0
+
+// mulberry32: a small seeded PRNG, so node choice and loss are repeatable (UDP timing is not).
+function random () {
+  seed = (seed + 0x6D2B79F5) >>> 0
+  let t = seed
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+const pick = n => Math.floor(random() * n)
+
+if (typeof global.gc !== 'function') {
+  console.error('run with node --expose-gc')
+  process.exit(2)
+}
+
+function heap () {
+  global.gc(); global.gc()
+  return process.memoryUsage().heapUsed
+}
+
+// Counts (and with loss > 0, drops) every datagram a node sends; lets the test see what it receives.
+function instrument (dht) {
+  const socket = dht._rpc.socket.socket
+  const send = socket.send.bind(socket)
+  dht.sent = 0
+  socket.send = (buf, offset, length, port, host, cb) => {
+    dht.sent++
+    if (loss > 0 && random() < loss) {
+      if (cb) process.nextTick(cb)
+      return
+    }
+    send(buf, offset, length, port, host, cb)
+  }
+}
+
+const listen = dht => new Promise(resolve => dht.listen(0, '127.0.0.1', resolve))
+const ready = dht => new Promise(resolve => dht.ready ? resolve() : dht.once('ready', resolve))
+
+const before = heap()
+const dhts = []
+const started = Date.now()
+// Join in small waves; each node bootstraps from up to 3 random earlier nodes.
+const wave = 10
+for (let i = 0; i < nodes; i += wave) {
+  const batch = []
+  for (let j = i; j < Math.min(nodes, i + wave); j++) {
+    const bootstrap = []
+    for (let b = 0; b < Math.min(3, i); b++) bootstrap.push('127.0.0.1:' + dhts[pick(i)].address().port)
+    const dht = new DHT({ bootstrap: j === 0 ? false : bootstrap })
+    instrument(dht)
+    const p = listen(dht)
+    batch.push(p.then(() => ready(dht)))
+    dhts.push(dht)
+  }
+  // Nodes in a wave need each other's ports before the next wave, so listening happens first.
+  await Promise.all(batch)
+}
+const bootMs = Date.now() - started
+const after = heap()
+
+const announce = (dht, hash) => new Promise(resolve => dht.announce(hash, dht.address().port, err => resolve(err)))
+
+function lookup (dht, hash, expectedPort) {
+  return new Promise(resolve => {
+    const depth = new Map()
+    let firstPeersHop = null
+    const socket = dht._rpc.socket.socket
+    const onmessage = (buf, rinfo) => {
+      let m
+      try { m = bencode.decode(buf) } catch { return }
+      if (!m || !m.r || m.y?.[0] !== 0x72) return
+      const d = depth.get(rinfo.port) ?? 0
+      if (m.r.values && m.r.values.length > 0 && firstPeersHop === null) firstPeersHop = d + 1
+      const n = m.r.nodes
+      if (n) {
+        for (let o = 0; o + 26 <= n.length; o += 26) {
+          const port = (n[o + 24] << 8) | n[o + 25]
+          if (!depth.has(port)) depth.set(port, d + 1)
+        }
+      }
+    }
+    socket.on('message', onmessage)
+    let found = false
+    const onpeer = (peer, infoHash) => {
+      if (infoHash.toString('hex') === hash.toString('hex') && peer.port === expectedPort) found = true
+    }
+    dht.on('peer', onpeer)
+    const sentBefore = dht.sent
+    const t0 = Date.now()
+    dht.lookup(hash, () => {
+      socket.removeListener('message', onmessage)
+      dht.removeListener('peer', onpeer)
+      resolve({ found, hops: firstPeersHop, messages: dht.sent - sentBefore, ms: Date.now() - t0 })
+    })
+  })
+}
+
+const samples = []
+for (let i = 0; i < lookups; i++) {
+  const hash = crypto.createHash('sha1').update('dht-sim-' + i + '-' + random()).digest()
+  const a = pick(nodes)
+  const b = (a + 1 + pick(nodes - 1)) % nodes
+  await announce(dhts[a], hash)
+  samples.push(await lookup(dhts[b], hash, dhts[a].address().port))
+}
+
+const hops = samples.filter(s => s.hops !== null).map(s => s.hops)
+const messages = samples.map(s => s.messages).sort((x, y) => x - y)
+const tables = dhts.map(d => d.nodes.count())
+const result = {
+  implementation: 'bittorrent-dht ' + JSON.parse(fs.readFileSync(new URL('./node_modules/bittorrent-dht/package.json', import.meta.url))).version,
+  nodes,
+  lookups,
+  loss,
+  successRate: samples.filter(s => s.found).length / samples.length,
+  meanHops: hops.length ? hops.reduce((x, y) => x + y, 0) / hops.length : null,
+  maxHops: hops.length ? Math.max(...hops) : null,
+  meanMessages: messages.reduce((x, y) => x + y, 0) / messages.length,
+  medianMessages: messages[Math.floor(messages.length / 2)],
+  meanLookupMs: samples.reduce((x, s) => x + s.ms, 0) / samples.length,
+  heapPerNodeKiB: (after - before) / nodes / 1024,
+  meanTableSize: tables.reduce((x, y) => x + y, 0) / tables.length,
+  bootstrapMs: bootMs
+}
+console.log(JSON.stringify(result))
+await Promise.all(dhts.map(d => new Promise(resolve => d.destroy(resolve))))
+process.exit(0)
