@@ -42,6 +42,18 @@ public sealed record DhtItem
         };
     }
 
+    /// <summary>
+    /// A mutable item signed by an external signer (bittorrent-dht's <c>sign(buf)</c> option): <paramref name="sign"/>
+    /// receives the BEP 44 signed buffer and returns the 64-byte ed25519 signature.
+    /// </summary>
+    public static DhtItem CreateMutable(ReadOnlyMemory<byte> publicKey, Func<byte[], byte[]> sign, ReadOnlyMemory<byte> bencodedValue,
+        long sequence, ReadOnlyMemory<byte> salt = default)
+    {
+        ArgumentNullException.ThrowIfNull(sign);
+        var signed = Security.Ed25519Signatures.CreateSignedBuffer(salt.Span, sequence, bencodedValue.Span);
+        return new DhtItem { Value = bencodedValue, PublicKey = publicKey, Signature = sign(signed), Salt = salt, Sequence = sequence };
+    }
+
     /// <summary>Checks a mutable item's signature (and that an immutable item is well-formed).</summary>
     public bool VerifySignature(Security.DhtSignatureVerifier? verifier = null)
     {

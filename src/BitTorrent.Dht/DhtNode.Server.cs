@@ -283,7 +283,7 @@ public sealed partial class DhtNode
         var want = query.Want == KrpcWant.None ? (from.IsIPv6 ? KrpcWant.N6 : KrpcWant.N4) : query.Want;
         bool include = AddressFamilyIsIPv6 ? (want & KrpcWant.N6) != 0 : (want & KrpcWant.N4) != 0;
         Span<byte> nodes = stackalloc byte[MaxNodesPerResponse * (NodeId.Length + 18)];
-        int length = include ? WriteClosestNodes(target, nodes, entry) : 0;
+        int length = include ? WriteClosestNodes(target, from, nodes, entry) : 0;
         if (AddressFamilyIsIPv6)
         {
             response.Nodes6 = nodes[..length];
@@ -295,17 +295,23 @@ public sealed partial class DhtNode
         Respond(query, from, response);
     }
 
-    private int WriteClosestNodes(in NodeId target, Span<byte> destination, int entry)
+    /// <summary>Writes the K closest contacts, leaving out the requester itself.</summary>
+    private int WriteClosestNodes(in NodeId target, NodeEndPoint requester, Span<byte> destination, int entry)
     {
         int k = Math.Min(_options.K, MaxNodesPerResponse);
-        var closest = ArrayPool<DhtContact?>.Shared.Rent(k);
+        var closest = ArrayPool<DhtContact?>.Shared.Rent(k + 1);
         try
         {
-            int count = _table.FindClosest(target, closest.AsSpan(0, k));
-            int offset = 0;
-            for (int i = 0; i < count; i++)
+            int count = _table.FindClosest(target, closest.AsSpan(0, k + 1));
+            int offset = 0, written = 0;
+            for (int i = 0; i < count && written < k; i++)
             {
                 var contact = closest[i]!;
+                if (contact.EndPoint == requester)
+                {
+                    continue;
+                }
+                written++;
                 contact.Id.CopyTo(destination[offset..]);
                 contact.EndPoint.WriteCompact(destination[(offset + NodeId.Length)..]);
                 offset += entry;
@@ -314,7 +320,7 @@ public sealed partial class DhtNode
         }
         finally
         {
-            Array.Clear(closest, 0, k);
+            Array.Clear(closest, 0, k + 1);
             ArrayPool<DhtContact?>.Shared.Return(closest);
         }
     }

@@ -142,6 +142,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
     /// <summary>A non-fatal problem.</summary>
     public event EventHandler<DhtWarningEventArgs>? Warning;
 
+    /// <summary>The node was disposed and its transport closed (bittorrent-dht 'close').</summary>
+    public event EventHandler? Closed;
+
     /// <summary>A fatal error (the socket could not be bound).</summary>
     public event EventHandler<DhtErrorEventArgs>? Error;
 
@@ -154,6 +157,10 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
     public void Listen(int port = 0, IPAddress? address = null)
     {
         ObjectDisposedException.ThrowIf(_destroyed, this);
+        if (IsListening)
+        {
+            throw new InvalidOperationException("The node is already listening.");
+        }
         IDhtTransport transport;
         try
         {
@@ -168,6 +175,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         {
             if (IsListening)
             {
+                if (_options.Transport is null) transport.Dispose();
                 throw new InvalidOperationException("The node is already listening.");
             }
             _transport = transport;
@@ -262,7 +270,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
     /// Stores a BEP 44 item on the K nodes closest to its target (a get traversal first collects their tokens).
     /// Immutable items are also kept in our own store.
     /// </summary>
-    /// <param name="item">The item (see <see cref="DhtItem.CreateImmutable"/> and <see cref="DhtItem.CreateMutable"/>).</param>
+    /// <param name="item">The item (see <see cref="DhtItem.CreateImmutable"/> and <c>DhtItem.CreateMutable</c>).</param>
     /// <param name="cas">BEP 44 compare-and-swap: the sequence number the stored item must have.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="ArgumentException">The value is empty or over 1000 bytes, or a mutable item's key, signature or salt is malformed.</exception>
@@ -512,6 +520,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             transport = _transport;
         }
         transport?.Dispose();
+        Closed?.Invoke(this, EventArgs.Empty);
     }
 
     /// <inheritdoc cref="Dispose"/>

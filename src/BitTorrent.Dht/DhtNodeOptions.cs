@@ -39,7 +39,8 @@ public sealed class DhtNodeOptions
     /// <summary>The clock every timer and expiry uses.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>The random source (ids, transaction ids, secrets, sampling); seed it for deterministic simulations.</summary>
+    /// <summary>The random source (ids, transaction ids, token secrets, sampling); seed it for deterministic simulations.
+    /// Give each node its own instance: it is only used under the node's lock.</summary>
     public Random? Random { get; init; }
 
     /// <summary>The datagram transport; when null, <see cref="DhtNode.Listen"/> creates a <see cref="UdpDhtTransport"/>.

@@ -54,4 +54,19 @@ public class Bep44Tests
         Assert.False(Ed25519Signatures.Verify(new byte[63], "x"u8, item.PublicKey.Span));
         Assert.False(Ed25519Signatures.Verify(new byte[64], "x"u8, new byte[31]));
     }
+
+    [Fact]
+    public void An_external_signer_receives_the_bep44_buffer()
+    {
+        var seed = new byte[32];
+        new Random(8).NextBytes(seed);
+        byte[]? seen = null;
+        var item = DhtItem.CreateMutable(Ed25519Signatures.GetPublicKey(seed), buffer =>
+        {
+            seen = buffer;
+            return Ed25519Signatures.Sign(seed, buffer);
+        }, "12:Hello World!"u8.ToArray(), 1, "foobar"u8.ToArray());
+        Assert.Equal("4:salt6:foobar3:seqi1e1:v12:Hello World!", Encoding.ASCII.GetString(seen!));
+        Assert.True(item.VerifySignature());
+    }
 }

@@ -19,6 +19,7 @@ public class NodeTests
         Assert.True(ready);
         Assert.True(node.IsReady);
         Assert.True(node.IsListening);
+        Assert.Throws<InvalidOperationException>(() => node.Listen());
     }
 
     [Fact]
@@ -158,8 +159,11 @@ public class NodeTests
         var lookup = nodes[2].LookupAsync(Torrent);
         var ping = nodes[2].PingAsync(new IPEndPoint(IPAddress.Parse("10.250.0.1"), 9));
         var get = nodes[2].GetAsync(NodeId.CreateRandom(new Random(1)));
+        int closed = 0;
+        nodes[2].Closed += (_, _) => closed++;
         nodes[2].Dispose();
         nodes[2].Dispose();
+        Assert.Equal(1, closed);
         Assert.True(lookup.IsFaulted && lookup.Exception!.InnerException is ObjectDisposedException);
         Assert.True(ping.IsCompleted);
         Assert.True(get.IsFaulted);

@@ -263,4 +263,38 @@ public class ServerTests
         // Still serving.
         Assert.NotNull(client.Query(node.LocalEndPoint!, "ping"));
     }
+
+    [Fact]
+    public void Announced_peers_expire_after_their_time_to_live_and_items_after_two_hours()
+    {
+        var (network, node, client) = Setup();
+        var token = R(client.Query(node.LocalEndPoint!, "get_peers", new BDictionary { { "info_hash", InfoHashBytes } })!).GetBytes("token")!.Value.ToArray();
+        client.Query(node.LocalEndPoint!, "announce_peer", new BDictionary { { "info_hash", InfoHashBytes }, { "port", 6881 }, { "token", token } });
+        client.Query(node.LocalEndPoint!, "put", new BDictionary { { "token", token }, { "v", new BString("Hello World!") } });
+        Assert.Equal(1, node.GetStats().StoredPeers);
+        Assert.Equal(1, node.GetStats().StoredItems);
+
+        network.Time.Advance(TimeSpan.FromMinutes(29));
+        Assert.NotNull(R(client.Query(node.LocalEndPoint!, "get_peers", new BDictionary { { "info_hash", InfoHashBytes } })!).Get<BList>("values"));
+        network.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Null(R(client.Query(node.LocalEndPoint!, "get_peers", new BDictionary { { "info_hash", InfoHashBytes } })!).Get<BList>("values"));
+        Assert.Equal(0, node.GetStats().StoredPeers);
+
+        var target = Convert.FromHexString("e5f96f6f38320f0f33959cb4d3d656452117aadb");
+        Assert.NotNull(R(client.Query(node.LocalEndPoint!, "get", new BDictionary { { "target", target } })!).Get<BString>("v"));
+        network.Time.Advance(TimeSpan.FromMinutes(90));
+        Assert.Null(R(client.Query(node.LocalEndPoint!, "get", new BDictionary { { "target", target } })!).Get<BString>("v"));
+        Assert.Equal(0, node.GetStats().StoredItems);
+    }
+
+    [Fact]
+    public void Find_node_leaves_the_requester_out()
+    {
+        var (_, node, client) = Setup();
+        node.AddNode(client.EndPoint, client.Id);
+        node.AddNode(new IPEndPoint(IPAddress.Parse("11.0.0.2"), 7000), NodeId.Parse("0102030405060708090a0b0c0d0e0f1011121314"));
+        var nodes = R(client.Query(node.LocalEndPoint!, "find_node", new BDictionary { { "target", client.Id.ToArray() } })!).GetBytes("nodes")!.Value.ToArray();
+        Assert.Equal(26, nodes.Length);
+        Assert.Equal("0102030405060708090a0b0c0d0e0f1011121314", Convert.ToHexStringLower(nodes.AsSpan(0, 20)));
+    }
 }

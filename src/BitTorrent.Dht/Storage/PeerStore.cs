@@ -67,9 +67,6 @@ public sealed class PeerStore
         PeerCount++;
     }
 
-    /// <summary>Whether any live peer is stored for <paramref name="infoHash"/>.</summary>
-    public bool Contains(InfoHash infoHash) => _torrents.ContainsKey(infoHash);
-
     /// <summary>Copies up to destination.Length live peers of one family, in random order, and returns the count.</summary>
     public int GetRandom(InfoHash infoHash, bool ipv6, long nowTicks, Random random, Span<NodeEndPoint> destination)
     {

@@ -1,0 +1,273 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BitTorrent.Wire;
+
+/// <summary>
+/// One BitTorrent peer connection (BEP 3) with the Fast Extension (BEP 6) and the Extension Protocol (BEP 10):
+/// the .NET counterpart of the npm <c>bittorrent-protocol</c> Wire. Inbound messages are processed one at a time
+/// on the wire's read loop, where events, extension hooks and request completions run; sending methods may be
+/// called from any thread.
+/// </summary>
+public sealed partial class Wire : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly PipeReader _input;
+    private readonly Func<ValueTask> _closeTransport;
+    private readonly Outbound _outbound;
+    private readonly WireOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly SpeedMeter _uploadMeter;
+    private readonly SpeedMeter _downloadMeter;
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _started;
+    private bool _closed;
+    private ITimer? _keepAliveTimer;
+    private long _uploaded;
+    private long _downloaded;
+
+    /// <summary>A wire over a connected stream (for example a <see cref="NetworkStream"/>), which it owns and disposes.</summary>
+    public Wire(Stream stream, WireOptions? options = null)
+        : this(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 128 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true)),
+               memory => stream.WriteAsync(memory),
+               () => stream.DisposeAsync(),
+               options)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+    }
+
+    /// <summary>A wire over a connected socket, which it owns; the endpoints are taken from the socket.</summary>
+    public Wire(Socket socket, WireOptions? options = null)
+        : this(new NetworkStream(socket ?? throw new ArgumentNullException(nameof(socket)), ownsSocket: true), options)
+    {
+        socket.NoDelay = true;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        LocalEndPoint = socket.LocalEndPoint;
+    }
+
+    /// <summary>A wire over a duplex pipe (in-memory transports, tests); completing the wire completes both pipe ends.</summary>
+    public Wire(IDuplexPipe transport, WireOptions? options = null)
+        : this(transport?.Input ?? throw new ArgumentNullException(nameof(transport)),
+               async memory => await transport.Output.WriteAsync(memory).ConfigureAwait(false),
+               () =>
+               {
+                   transport.Output.Complete();
+                   transport.Input.CancelPendingRead();
+                   return ValueTask.CompletedTask;
+               },
+               options)
+    {
+    }
+
+    private Wire(PipeReader input, Func<ReadOnlyMemory<byte>, ValueTask> write, Func<ValueTask> closeTransport, WireOptions? options)
+    {
+        _options = options ?? new WireOptions();
+        _input = input;
+        _closeTransport = closeTransport;
+        _outbound = new Outbound(write, _options.OutboundHighWater);
+        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Wire>();
+        _uploadMeter = new SpeedMeter(_options.TimeProvider);
+        _downloadMeter = new SpeedMeter(_options.TimeProvider);
+        PeerPieces = new BitField(0, _options.PieceCount ?? BitField.DefaultMaxLength);
+        if (_options.PieceCount is int count) PeerPieces.SetLength(count);
+        _peerQueueLimit = _options.DefaultPeerRequestQueue;
+        _returnRequest = request =>
+        {
+            lock (_gate) if (_requestPool.Count < 4096) _requestPool.Push(request);
+        };
+    }
+
+    /// <summary>Connects to <paramref name="endPoint"/> over TCP and returns a started wire.</summary>
+    public static async Task<Wire> ConnectAsync(IPEndPoint endPoint, WireOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var wire = new Wire(socket, options ?? new WireOptions { Type = "tcpOutgoing" });
+        wire.Start();
+        return wire;
+    }
+
+    /// <summary>The connection label given in <see cref="WireOptions.Type"/>.</summary>
+    public string Type => _options.Type;
+
+    /// <summary>The clock this wire uses.</summary>
+    public TimeProvider TimeProvider => _options.TimeProvider;
+
+    /// <summary>The options this wire was created with.</summary>
+    public WireOptions Options => _options;
+
+    /// <summary>The peer's address, when the transport is a socket.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Our address on this connection, when the transport is a socket.</summary>
+    public EndPoint? LocalEndPoint { get; }
+
+    /// <summary>True once the wire closed (by either side or on a protocol error).</summary>
+    public bool IsClosed
+    {
+        get { lock (_gate) return _closed; }
+    }
+
+    /// <summary>Why the wire closed, once it has.</summary>
+    public WireClosedEventArgs? CloseReason { get; private set; }
+
+    /// <summary>Completes when the wire has closed and released its transport.</summary>
+    public Task Completion => _finished.Task;
+
+    /// <summary>Payload bytes sent in piece messages.</summary>
+    public long Uploaded => Interlocked.Read(ref _uploaded);
+
+    /// <summary>Payload bytes received in piece messages.</summary>
+    public long Downloaded => Interlocked.Read(ref _downloaded);
+
+    /// <summary>Upload speed in bytes per second over the last 5 seconds.</summary>
+    public double UploadSpeed => _uploadMeter.BytesPerSecond;
+
+    /// <summary>Download speed in bytes per second over the last 5 seconds.</summary>
+    public double DownloadSpeed => _downloadMeter.BytesPerSecond;
+
+    /// <summary>We sent piece payload bytes.</summary>
+    public event EventHandler<TransferEventArgs>? Upload;
+
+    /// <summary>We received piece payload bytes.</summary>
+    public event EventHandler<TransferEventArgs>? Download;
+
+    /// <summary>The wire closed; raised once, with the reason.</summary>
+    public event EventHandler<WireClosedEventArgs>? Closed;
+
+    /// <summary>Starts reading and sending. Call it after subscribing to events; calling it again does nothing.</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) return;
+        var send = Task.Run(RunSendLoopAsync);
+        var read = Task.Run(ReadLoopAsync);
+        _ = FinishAsync(read, send);
+    }
+
+    /// <summary>Sends keep-alive messages every 55 seconds (the seed's interval) while <paramref name="enable"/> is true.</summary>
+    public void SetKeepAlive(bool enable)
+    {
+        lock (_gate)
+        {
+            _keepAliveTimer?.Dispose();
+            _keepAliveTimer = null;
+            if (!enable || _closed) return;
+            _keepAliveTimer = TimeProvider.CreateTimer(_ => KeepAlive(), null, KeepAliveInterval, KeepAliveInterval);
+        }
+    }
+
+    /// <summary>The keep-alive interval: 55 s, as the seed's code (its README says 60 s).</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(55);
+
+    /// <summary>
+    /// Ends the wire gracefully, as the seed's <c>end()</c>: raises a synthesized uninterested and choke from the peer
+    /// (failing pending requests without Fast), flushes what is queued, fails the rest with
+    /// <see cref="WireRequestFailure.Closed"/> and closes the transport.
+    /// </summary>
+    public void End() => Close(WireCloseReason.LocalEnd);
+
+    /// <summary>Same as <see cref="End"/> (the seed's <c>destroy()</c> calls <c>end()</c>).</summary>
+    public void Destroy() => Close(WireCloseReason.LocalEnd);
+
+    /// <summary>Closes the wire with a typed reason (extensions use it for peers that break their protocol).</summary>
+    public void Close(WireCloseReason reason, string? message = null) => Close(reason, message, null);
+
+    /// <summary>Ends the wire and waits until the transport is released.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        End();
+        if (Volatile.Read(ref _started) == 0) await FinishAsync(Task.CompletedTask, Task.CompletedTask).ConfigureAwait(false);
+        await _finished.Task.ConfigureAwait(false);
+    }
+
+    private void Close(WireCloseReason reason, string? message, Exception? exception)
+    {
+        bool peerWasInterested;
+        lock (_gate)
+        {
+            if (_closed) return;
+            _closed = true;
+            CloseReason = new WireClosedEventArgs(reason, message, exception);
+            peerWasInterested = PeerInterested;
+            PeerInterested = false;
+            _keepAliveTimer?.Dispose();
+            _keepAliveTimer = null;
+            _timeoutTimer?.Dispose();
+            _timeoutTimer = null;
+        }
+        if (reason == WireCloseReason.LocalEnd) _logger.LogDebug("wire closed by us");
+        else _logger.LogDebug("wire closed: {Reason} {Message}", reason, message);
+
+        if (peerWasInterested) PeerUninterestedReceived?.Invoke(this, EventArgs.Empty);
+        OnPeerChoke();
+        FailAllRequests(WireRequestFailure.Closed);
+        lock (_gate) _peerRequests.Clear();
+
+        if (reason == WireCloseReason.LocalEnd) _outbound.Complete();
+        else _outbound.Stop();
+        _closing.Cancel();
+        Closed?.Invoke(this, CloseReason!);
+    }
+
+    private async Task RunSendLoopAsync()
+    {
+        try
+        {
+            await _outbound.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            Close(WireCloseReason.TransportError, ex.Message, ex);
+        }
+    }
+
+    private async Task FinishAsync(Task read, Task send)
+    {
+        try
+        {
+            // A graceful end flushes what is queued, but a peer that stops reading cannot hold the wire open.
+            await _closing.Token.WhenCanceled().ConfigureAwait(false);
+            await send.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _outbound.Stop();
+        }
+        finally
+        {
+            try
+            {
+                await _closeTransport().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                _logger.LogDebug(ex, "closing the transport failed");
+            }
+            await read.ConfigureAwait(false);
+            _finished.TrySetResult();
+        }
+    }
+}
+
+internal static class CancellationTokenExtensions
+{
+    public static Task WhenCanceled(this CancellationToken token)
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        token.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), tcs);
+        return tcs.Task;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using BitTorrent.Wire;
+
+namespace BitTorrent.Extensions.Tests;
+
+/// <summary>The extensions on two real wires joined by in-memory pipes.</summary>
+public class WireIntegrationTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    /// <summary>A keep-alive from <paramref name="from"/> read by <paramref name="to"/>: every earlier message has been handled.</summary>
+    private static async Task BarrierAsync(Wire.Wire from, Wire.Wire to)
+    {
+        var got = WirePair.NextPlain(h => to.KeepAliveReceived += h);
+        from.KeepAlive();
+        await got.WaitAsync(Wait);
+    }
+
+    [Fact]
+    public async Task Pex_peers_travel_between_two_wires_every_65_seconds()
+    {
+        await using var pair = WirePair.Create();
+        var sender = pair.A.Use(w => new UtPex(w));
+        var receiver = pair.B.Use(w => new UtPex(w));
+        Assert.Same(sender, pair.A.GetExtension<UtPex>());
+        var added = new List<PexPeerEventArgs>();
+        receiver.PeerAdded += (_, e) => added.Add(e);
+        await pair.ConnectAsync();
+        Assert.True(sender.PeerSupported);
+
+        sender.AddPeer(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 6881), PexFlags.Seed);
+        sender.AddPeer6(new IPEndPoint(IPAddress.Parse("2001:db8::1"), 6882), PexFlags.SupportsUtp);
+        sender.Start();
+        pair.Time.Advance(TimeSpan.FromSeconds(64));
+        await BarrierAsync(pair.A, pair.B);
+        Assert.Empty(added);
+        pair.Time.Advance(TimeSpan.FromSeconds(1));
+        await BarrierAsync(pair.A, pair.B);
+        Assert.Equal(
+            [(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 6881), PexFlags.Seed), (new IPEndPoint(IPAddress.Parse("2001:db8::1"), 6882), PexFlags.SupportsUtp)],
+            added.Select(e => (e.EndPoint, e.Flags)));
+    }
+
+    [Fact]
+    public async Task A_pex_flood_closes_the_wire_with_an_extension_violation()
+    {
+        await using var pair = WirePair.Create();
+        pair.A.Use(w => new UtPex(w));
+        var receiver = pair.B.Use(w => new UtPex(w));
+        var warning = WirePair.Next<ExtensionWarningEventArgs>(h => receiver.Warning += h);
+        var closed = WirePair.Next<WireClosedEventArgs>(h => pair.B.Closed += h);
+        await pair.ConnectAsync();
+
+        var payload = new PexMessage([new PexPeer(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1), PexFlags.None)], []).ToArray();
+        pair.A.Extended(ExtensionNames.UtPex, payload);
+        pair.A.Extended(ExtensionNames.UtPex, payload);
+        var reason = await closed.WaitAsync(Wait);
+        Assert.Equal(WireCloseReason.ExtensionViolation, reason.Reason);
+        Assert.Contains("too frequently", reason.Message);
+        Assert.Contains("too frequently", (await warning.WaitAsync(Wait)).Message);
+    }
+
+    [Fact]
+    public async Task The_pex_timer_sends_nothing_and_throws_nothing_when_the_peer_lacks_ut_pex()
+    {
+        await using var pair = WirePair.Create();
+        var sender = pair.A.Use(w => new UtPex(w));
+        int received = 0;
+        pair.B.ExtendedMessageReceived += (_, _) => Interlocked.Increment(ref received);
+        await pair.ConnectAsync();
+        Assert.False(sender.PeerSupported);
+        sender.AddPeer(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1));
+        sender.Start();
+        pair.Time.Advance(TimeSpan.FromMinutes(5));
+        await BarrierAsync(pair.A, pair.B);
+        Assert.Equal(0, received);
+        Assert.False(pair.A.IsClosed);
+    }
+
+    private static async Task<(WirePair Pair, LtDontHave Seeder, LtDontHave Leecher, Task<byte[]> Request)> DontHaveSetupAsync(WireExtensions extensions)
+    {
+        var pair = WirePair.Create(pieceCount: 8);
+        var seeder = pair.A.Use(w => new LtDontHave(w));
+        var leecher = pair.B.Use(w => new LtDontHave(w));
+        var held = new TaskCompletionSource<ReadOnlyMemory<byte>>();
+        pair.A.RequestHandler = (_, _) => new ValueTask<ReadOnlyMemory<byte>>(held.Task); // never answers
+        var unchoked = WirePair.NextPlain(h => pair.B.PeerUnchoked += h);
+        await pair.ConnectAsync(extensions);
+        pair.A.Bitfield([0xFF]);
+        pair.A.Unchoke();
+        pair.B.Interested();
+        await unchoked.WaitAsync(Wait);
+        var requested = WirePair.Next<BlockEventArgs>(h => pair.A.RequestReceived += h);
+        var request = pair.B.RequestAsync(3, 0, 16384).AsTask();
+        await requested.WaitAsync(Wait);
+        Assert.True(pair.B.PeerPieces.Get(3));
+        return (pair, seeder, leecher, request);
+    }
+
+    [Fact]
+    public async Task Without_fast_a_donthave_clears_the_piece_and_fails_the_pending_request()
+    {
+        var (pair, seeder, leecher, request) = await DontHaveSetupAsync(WireExtensions.None);
+        await using (pair)
+        {
+            var received = WirePair.Next<DontHaveEventArgs>(h => leecher.DontHaveReceived += h);
+            Assert.True(seeder.DontHave(3));
+            var failure = await Assert.ThrowsAsync<WireRequestException>(() => request.WaitAsync(Wait));
+            Assert.Equal(WireRequestFailure.DontHave, failure.Failure);
+            var e = await received.WaitAsync(Wait);
+            Assert.Equal(3, e.Index);
+            Assert.Equal(1, e.FailedRequests);
+            Assert.False(pair.B.PeerPieces.Get(3));
+            Assert.True(pair.B.PeerPieces.Get(2));
+            Assert.Empty(pair.B.Requests);
+        }
+    }
+
+    [Fact]
+    public async Task With_fast_a_donthave_leaves_the_request_for_the_peers_reject()
+    {
+        var (pair, seeder, leecher, request) = await DontHaveSetupAsync(WireExtensions.Fast);
+        await using (pair)
+        {
+            Assert.True(pair.B.HasFast);
+            var received = WirePair.Next<DontHaveEventArgs>(h => leecher.DontHaveReceived += h);
+            seeder.DontHave(3);
+            Assert.Equal(0, (await received.WaitAsync(Wait)).FailedRequests);
+            Assert.False(request.IsCompleted);
+            Assert.False(pair.B.PeerPieces.Get(3));
+
+            pair.A.Reject(3, 0, 16384);
+            var failure = await Assert.ThrowsAsync<WireRequestException>(() => request.WaitAsync(Wait));
+            Assert.Equal(WireRequestFailure.Rejected, failure.Failure);
+        }
+    }
+
+    [Fact]
+    public async Task Metadata_is_fetched_byte_exact_between_two_wires()
+    {
+        var info = System.Text.Encoding.ASCII.GetBytes("d4:name" + new string('q', 40000).Length + ":" + new string('q', 40000) + "6:lengthi1ee");
+        var hash = InfoHash.FromInfoDictionary(info);
+        await using var pair = WirePair.Create(hash: hash);
+        var fetcher = pair.A.Use(w => new UtMetadata(w));
+        var server = pair.B.Use(w => new UtMetadata(w, info));
+        var received = WirePair.Next<MetadataEventArgs>(h => fetcher.MetadataReceived += h);
+        fetcher.Fetch();
+        await pair.ConnectAsync();
+
+        var metadata = await received.WaitAsync(Wait);
+        Assert.Equal(info, metadata.Info.ToArray());
+        Assert.Equal(hash, metadata.InfoHash);
+        Assert.Equal(info.Length, pair.A.PeerExtendedHandshake!.MetadataSize);
+        Assert.True(server.IsComplete);
+        Assert.False(pair.A.IsClosed);
+    }
+}

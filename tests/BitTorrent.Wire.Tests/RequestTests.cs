@@ -1,0 +1,253 @@
+using System.Security.Cryptography;
+using BitTorrent.Wire;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BitTorrent.Wire.Tests;
+
+public class RequestTests
+{
+    private static byte[] Content(int length)
+    {
+        var data = new byte[length];
+        new Random(7).NextBytes(data);
+        return data;
+    }
+
+    private static async Task UnchokedAsync(WirePair pair)
+    {
+        var unchoked = TestIds.Next(h => pair.A.PeerUnchoked += h);
+        pair.B.Unchoke();
+        await unchoked.Within();
+    }
+
+    [Fact]
+    public async Task Multi_piece_transfer_through_the_request_handler_verifies_by_sha1()
+    {
+        const int pieceLength = 64 * 1024, block = 16 * 1024, pieces = 5;
+        var content = Content(pieceLength * pieces);
+        await using var pair = WirePair.Create();
+        pair.B.RequestHandler = (r, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(content.AsMemory(r.Index * pieceLength + r.Begin, r.Length));
+        await pair.HandshakeAsync();
+        var interested = TestIds.Next(h => pair.B.PeerInterestedReceived += h);
+        pair.A.Interested();
+        await interested.Within();
+        Assert.True(pair.B.PeerInterested);
+        await UnchokedAsync(pair);
+        Assert.False(pair.A.PeerChoking);
+
+        for (int piece = 0; piece < pieces; piece++)
+        {
+            var blocks = Enumerable.Range(0, pieceLength / block).Select(b => pair.A.RequestAsync(piece, b * block, block).AsTask()).ToArray();
+            var data = (await Task.WhenAll(blocks).Within()).SelectMany(b => b).ToArray();
+            Assert.Equal(SHA1.HashData(content.AsSpan(piece * pieceLength, pieceLength)), SHA1.HashData(data));
+        }
+        Assert.Equal(content.Length, pair.A.Downloaded);
+        Assert.Equal(content.Length, pair.B.Uploaded);
+        Assert.Empty(pair.A.Requests);
+        Assert.Empty(pair.B.PeerRequests);
+    }
+
+    [Fact]
+    public async Task Requesting_while_choked_fails_at_once()
+    {
+        await using var pair = WirePair.Create();
+        await pair.HandshakeAsync();
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(0, 0, 16384).AsTask());
+        Assert.Equal(WireRequestFailure.Choked, ex.Failure);
+    }
+
+    [Fact]
+    public async Task Allowed_fast_pieces_may_be_requested_while_choked()
+    {
+        var content = Content(16384);
+        await using var pair = WirePair.Create();
+        pair.B.RequestHandler = (r, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(content);
+        await pair.HandshakeAsync();
+        var allowed = TestIds.Next<PieceIndexEventArgs>(h => pair.A.AllowedFastReceived += h);
+        pair.B.AllowedFast(3);
+        Assert.Equal(3, (await allowed.Within()).Index);
+        Assert.Contains(3, pair.A.PeerAllowedFastSet);
+        Assert.Equal(content, await pair.A.RequestAsync(3, 0, 16384).AsTask().Within());
+        await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(4, 0, 16384).AsTask());
+    }
+
+    [Fact]
+    public async Task Choke_without_fast_fails_pending_requests_newest_first_after_the_event()
+    {
+        await using var pair = WirePair.Create();
+        await pair.HandshakeAsync(WireExtensions.None, WireExtensions.None);
+        await UnchokedAsync(pair);
+        var order = new List<string>();
+        pair.A.PeerChoked += (_, _) => order.Add("choke");
+        var requests = Enumerable.Range(0, 3).Select(i => Observe(pair.A.RequestAsync(i, 0, 16384), i, order)).ToArray();
+        pair.B.Choke();
+        await Task.WhenAll(requests).Within();
+        Assert.Equal(["choke", "fail 2", "fail 1", "fail 0"], order);
+    }
+
+    private static async Task Observe(ValueTask<byte[]> request, int index, List<string> order)
+    {
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => request.AsTask());
+        Assert.Equal(WireRequestFailure.Choked, ex.Failure);
+        lock (order) order.Add($"fail {index}");
+    }
+
+    [Fact]
+    public async Task Choke_with_fast_keeps_requests_until_rejected()
+    {
+        await using var pair = WirePair.Create();
+        var seen = new TaskCompletionSource<BitTorrent.Wire.BlockRequest>();
+        pair.B.RequestReceived += (_, e) => seen.TrySetResult(e.Request);
+        await pair.HandshakeAsync();
+        pair.B.AllowedFast(1); // so B's own choke keeps (does not reject) the request for piece 1
+        await UnchokedAsync(pair);
+        var request = pair.A.RequestAsync(1, 0, 16384).AsTask();
+        await seen.Task.Within();
+        var choked = TestIds.Next(h => pair.A.PeerChoked += h);
+        pair.B.Choke();
+        await choked.Within();
+        Assert.Single(pair.B.PeerRequests);
+        Assert.False(request.IsCompleted);
+        Assert.Single(pair.A.Requests);
+        var rejected = TestIds.Next<BlockEventArgs>(h => pair.A.RejectReceived += h);
+        pair.B.Reject(1, 0, 16384);
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => request.Within());
+        Assert.Equal(WireRequestFailure.Rejected, ex.Failure);
+        Assert.Equal(1, (await rejected.Within()).Request.Index);
+        Assert.Empty(pair.B.PeerRequests);
+    }
+
+    [Fact]
+    public async Task Our_choke_with_fast_rejects_requests_outside_the_allowed_fast_set()
+    {
+        await using var pair = WirePair.Create();
+        var seen = new TaskCompletionSource();
+        pair.B.RequestReceived += (_, _) => seen.TrySetResult();
+        await pair.HandshakeAsync();
+        await UnchokedAsync(pair);
+        var request = pair.A.RequestAsync(5, 0, 16384).AsTask();
+        await seen.Task.Within();
+        pair.B.Choke();
+        Assert.Equal(WireRequestFailure.Rejected, (await Assert.ThrowsAsync<WireRequestException>(() => request.Within())).Failure);
+    }
+
+    [Fact]
+    public async Task Handler_failure_is_a_reject_with_fast()
+    {
+        await using var pair = WirePair.Create();
+        pair.B.RequestHandler = (_, _) => ValueTask.FromException<ReadOnlyMemory<byte>>(new IOException("disk"));
+        await pair.HandshakeAsync();
+        await UnchokedAsync(pair);
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(0, 0, 16384).AsTask().Within());
+        Assert.Equal(WireRequestFailure.Rejected, ex.Failure);
+    }
+
+    [Fact]
+    public async Task Cancel_fails_the_request_and_tells_the_peer()
+    {
+        await using var pair = WirePair.Create();
+        var cancelled = TestIds.Next<BlockEventArgs>(h => pair.B.CancelReceived += h);
+        await pair.HandshakeAsync();
+        await UnchokedAsync(pair);
+        var request = pair.A.RequestAsync(2, 16384, 16384).AsTask();
+        pair.A.Cancel(2, 16384, 16384);
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => request.Within());
+        Assert.Equal(WireRequestFailure.Cancelled, ex.Failure);
+        Assert.Equal(new BitTorrent.Wire.BlockRequest(2, 16384, 16384), (await cancelled.Within()).Request);
+
+        using var cts = new CancellationTokenSource();
+        var viaToken = pair.A.RequestAsync(3, 0, 16384, cts.Token).AsTask();
+        cts.Cancel();
+        Assert.Equal(WireRequestFailure.Cancelled, (await Assert.ThrowsAsync<WireRequestException>(() => viaToken.Within())).Failure);
+    }
+
+    [Fact]
+    public async Task Peer_reqq_limits_requests_in_flight()
+    {
+        await using var pair = WirePair.Create(optionsB: new WireOptions { MaxPeerRequests = 2 });
+        var pending = new List<TaskCompletionSource<ReadOnlyMemory<byte>>>();
+        var gotTwo = new TaskCompletionSource();
+        pair.B.RequestHandler = (_, _) =>
+        {
+            var tcs = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (pending) { pending.Add(tcs); if (pending.Count == 2) gotTwo.TrySetResult(); }
+            return new ValueTask<ReadOnlyMemory<byte>>(tcs.Task);
+        };
+        await pair.HandshakeAsync();
+        await UnchokedAsync(pair);
+        Assert.Equal(2, pair.A.PeerRequestQueueLength);
+        var requests = Enumerable.Range(0, 4).Select(i => pair.A.RequestAsync(i, 0, 4).AsTask()).ToArray();
+        await gotTwo.Task.Within();
+        Assert.Equal(4, pair.A.Requests.Count);
+        Assert.Equal(2, pair.B.PeerRequests.Count);
+        lock (pending) pending[0].SetResult(new byte[4]);
+        await requests[0].Within();
+        // Completing one lets the next go out; the peer never sees more than two.
+        await WaitUntil(() => { lock (pending) return pending.Count == 3; });
+        Assert.True(pair.B.PeerRequests.Count <= 2);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TestIds.Bound;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException();
+            await Task.Yield();
+        }
+    }
+
+    [Fact]
+    public async Task Timeout_fails_the_oldest_request_each_period_and_keeps_the_wire()
+    {
+        var time = new FakeTimeProvider();
+        await using var pair = WirePair.Create(new WireOptions { TimeProvider = time });
+        var received = 0;
+        pair.B.RequestReceived += (_, _) => Interlocked.Increment(ref received);
+        await pair.HandshakeAsync();
+        await UnchokedAsync(pair);
+        pair.A.RequestTimeout = TimeSpan.FromSeconds(1);
+        int timeouts = 0;
+        pair.A.RequestTimedOut += (_, _) => Interlocked.Increment(ref timeouts);
+        var requests = Enumerable.Range(0, 3).Select(i => pair.A.RequestAsync(i, 0, 16384).AsTask()).ToArray();
+        await WaitUntil(() => Volatile.Read(ref received) == 3);
+
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.All(requests, r => Assert.False(r.IsCompleted));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var first = await Assert.ThrowsAsync<WireRequestException>(() => requests[0].Within());
+        Assert.Equal(WireRequestFailure.TimedOut, first.Failure);
+        Assert.False(requests[1].IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<WireRequestException>(() => requests[1].Within());
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<WireRequestException>(() => requests[2].Within());
+        Assert.Equal(3, timeouts);
+        Assert.False(pair.A.IsClosed);
+    }
+
+    [Fact]
+    public async Task End_synthesizes_uninterested_and_choke_and_fails_requests_as_closed()
+    {
+        await using var pair = WirePair.Create();
+        await pair.HandshakeAsync();
+        var interested = TestIds.Next(h => pair.A.PeerInterestedReceived += h);
+        pair.B.Interested();
+        await interested.Within();
+        await UnchokedAsync(pair);
+        var order = new List<string>();
+        pair.A.PeerUninterestedReceived += (_, _) => order.Add("uninterested");
+        pair.A.PeerChoked += (_, _) => order.Add("choke");
+        pair.A.Closed += (_, e) => order.Add("closed " + e.Reason);
+        var request = pair.A.RequestAsync(0, 0, 16384).AsTask();
+        var remoteClosed = TestIds.Next<WireClosedEventArgs>(h => pair.B.Closed += h);
+        pair.A.End();
+        var ex = await Assert.ThrowsAsync<WireRequestException>(() => request.Within());
+        Assert.Equal(WireRequestFailure.Closed, ex.Failure);
+        Assert.Equal(["uninterested", "choke", "closed LocalEnd"], order);
+        Assert.True(pair.A.PeerChoking);
+        Assert.False(pair.A.PeerInterested);
+        Assert.Equal(WireCloseReason.RemoteEnd, (await remoteClosed.Within()).Reason);
+        Assert.Equal(WireRequestFailure.Closed, (await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(0, 0, 1).AsTask())).Failure);
+    }
+}
