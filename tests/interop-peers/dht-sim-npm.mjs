@@ -4,6 +4,7 @@
 // and the heap each node takes. Bootstrap lists are always explicit loopback addresses (never the public routers).
 //
 // usage: node --expose-gc dht-sim-npm.mjs [nodes=200] [lookups=50] [loss=0] [seed=1]
+// loss drops that fraction of every node's outgoing datagrams (seeded), like the simulation's per-datagram loss.
 // prints one JSON line with the figures.
 import DHT from 'bittorrent-dht'
 import bencode from 'bencode'
@@ -30,9 +31,11 @@ if (typeof global.gc !== 'function') {
   process.exit(2)
 }
 
+// Heap plus external memory (node ids, tokens and packets are Buffers, which live outside the JS heap).
 function heap () {
   global.gc(); global.gc()
-  return process.memoryUsage().heapUsed
+  const m = process.memoryUsage()
+  return { heap: m.heapUsed, external: m.external, rss: m.rss }
 }
 
 // Counts (and with loss > 0, drops) every datagram a node sends; lets the test see what it receives.
@@ -40,13 +43,19 @@ function instrument (dht) {
   const socket = dht._rpc.socket.socket
   const send = socket.send.bind(socket)
   dht.sent = 0
-  socket.send = (buf, offset, length, port, host, cb) => {
-    dht.sent++
-    if (loss > 0 && random() < loss) {
-      if (cb) process.nextTick(cb)
-      return
+  dht.sentBytes = 0
+  socket.send = (...args) => {
+    // k-rpc-socket sends (buf, offset, length, port, host, cb); dgram re-enters send with (list, port, host, cb)
+    // when it queues a datagram, which must be neither counted twice nor dropped twice.
+    if (args.length === 6) {
+      dht.sent++
+      dht.sentBytes += args[2]
+      if (loss > 0 && random() < loss) {
+        process.nextTick(args[5])
+        return
+      }
     }
-    send(buf, offset, length, port, host, cb)
+    send(...args)
   }
 }
 
@@ -73,6 +82,7 @@ for (let i = 0; i < nodes; i += wave) {
   await Promise.all(batch)
 }
 const bootMs = Date.now() - started
+console.error(`bootstrapped ${nodes} nodes in ${bootMs} ms`)
 const after = heap()
 
 const announce = (dht, hash) => new Promise(resolve => dht.announce(hash, dht.address().port, err => resolve(err)))
@@ -81,8 +91,12 @@ function lookup (dht, hash, expectedPort) {
   return new Promise(resolve => {
     const depth = new Map()
     let firstPeersHop = null
+    let received = 0
+    let receivedBytes = 0
     const socket = dht._rpc.socket.socket
     const onmessage = (buf, rinfo) => {
+      received++
+      receivedBytes += buf.length
       let m
       try { m = bencode.decode(buf) } catch { return }
       if (!m || !m.r || m.y?.[0] !== 0x72) return
@@ -103,11 +117,19 @@ function lookup (dht, hash, expectedPort) {
     }
     dht.on('peer', onpeer)
     const sentBefore = dht.sent
+    const sentBytesBefore = dht.sentBytes
     const t0 = Date.now()
     dht.lookup(hash, () => {
       socket.removeListener('message', onmessage)
       dht.removeListener('peer', onpeer)
-      resolve({ found, hops: firstPeersHop, messages: dht.sent - sentBefore, ms: Date.now() - t0 })
+      resolve({
+        found,
+        hops: firstPeersHop,
+        messages: dht.sent - sentBefore,
+        received,
+        bytes: dht.sentBytes - sentBytesBefore + receivedBytes,
+        ms: Date.now() - t0
+      })
     })
   })
 }
@@ -119,6 +141,7 @@ for (let i = 0; i < lookups; i++) {
   const b = (a + 1 + pick(nodes - 1)) % nodes
   await announce(dhts[a], hash)
   samples.push(await lookup(dhts[b], hash, dhts[a].address().port))
+  if ((i + 1) % 10 === 0) console.error(`${i + 1} lookups after ${Date.now() - started} ms`)
 }
 
 const hops = samples.filter(s => s.hops !== null).map(s => s.hops)
@@ -134,8 +157,12 @@ const result = {
   maxHops: hops.length ? Math.max(...hops) : null,
   meanMessages: messages.reduce((x, y) => x + y, 0) / messages.length,
   medianMessages: messages[Math.floor(messages.length / 2)],
+  meanReceived: samples.reduce((x, s) => x + s.received, 0) / samples.length,
+  meanBytes: samples.reduce((x, s) => x + s.bytes, 0) / samples.length,
   meanLookupMs: samples.reduce((x, s) => x + s.ms, 0) / samples.length,
-  heapPerNodeKiB: (after - before) / nodes / 1024,
+  heapPerNodeKiB: (after.heap - before.heap) / nodes / 1024,
+  heapAndExternalPerNodeKiB: (after.heap + after.external - before.heap - before.external) / nodes / 1024,
+  rssPerNodeKiB: (after.rss - before.rss) / nodes / 1024,
   meanTableSize: tables.reduce((x, y) => x + y, 0) / tables.length,
   bootstrapMs: bootMs
 }

@@ -9,8 +9,10 @@ namespace BitTorrent.Dht.Tests.Simulation;
 /// routing table had them, 2 when a node it learned of from such a node had them, and so on; null when none did
 /// (0 when the looker had the peer in its own store).</param>
 /// <param name="Messages">Datagrams the looking node sent while the lookup ran.</param>
+/// <param name="Received">Datagrams the looking node received while the lookup ran.</param>
+/// <param name="Bytes">Bytes the looking node sent and received while the lookup ran.</param>
 /// <param name="Duration">Virtual time from start to completion.</param>
-internal sealed record LookupSample(bool Found, int? Hops, long Messages, TimeSpan Duration);
+internal sealed record LookupSample(bool Found, int? Hops, long Messages, long Received, long Bytes, TimeSpan Duration);
 
 /// <summary>Options of a <see cref="DhtSimulation"/>.</summary>
 internal sealed record DhtSimulationOptions
@@ -32,6 +34,12 @@ internal sealed record DhtSimulationOptions
 
     /// <summary>Each joining node bootstraps from this many random earlier nodes.</summary>
     public int BootstrapContacts { get; init; } = 3;
+
+    /// <summary>K for every node; null keeps the <see cref="DhtNodeOptions"/> default.</summary>
+    public int? K { get; init; }
+
+    /// <summary>Queries in flight per node; null keeps the <see cref="DhtNodeOptions"/> default.</summary>
+    public int? Concurrency { get; init; }
 }
 
 /// <summary>
@@ -41,6 +49,7 @@ internal sealed record DhtSimulationOptions
 internal sealed class DhtSimulation : IDisposable
 {
     private static readonly TimeSpan OperationLimit = TimeSpan.FromMinutes(5);
+    private static readonly DhtNodeOptions Defaults = new();
     private readonly DhtNode[] _nodes;
 
     public DhtSimulation(DhtSimulationOptions options)
@@ -58,19 +67,24 @@ internal sealed class DhtSimulation : IDisposable
             {
                 bootstrap[b] = Network.Hosts[Random.Next(i)].LocalEndPoint;
             }
-            _nodes[i] = new DhtNode(new DhtNodeOptions
+            var nodeOptions = new DhtNodeOptions
             {
                 Transport = transport,
                 TimeProvider = Time,
                 Random = Random,
                 BootstrapNodes = bootstrap,
-            });
+                K = options.K ?? Defaults.K,
+                Concurrency = options.Concurrency ?? Defaults.Concurrency,
+            };
+            _nodes[i] = new DhtNode(nodeOptions);
         }
     }
 
     public DhtSimulationOptions Options { get; }
 
-    /// <summary>The one random source of the run (shared by the nodes, the network and the test).</summary>
+    /// <summary>The one random source of the run, shared by the nodes, the network and the test. Sharing is safe here
+    /// (unlike on real sockets) because the scheduler runs every node on the calling thread, one event at a time; it
+    /// also saves each node a Random of its own.</summary>
     public Random Random { get; }
 
     public VirtualTimeScheduler Time { get; }
@@ -116,7 +130,7 @@ internal sealed class DhtSimulation : IDisposable
     {
         var host = Network.Hosts[looker];
         var hops = new HopTracker(Network, host);
-        long sentBefore = host.Sent;
+        long sentBefore = host.Sent, receivedBefore = host.Received, bytesBefore = host.SentBytes + host.ReceivedBytes;
         var started = Time.Elapsed;
         Network.Observer = hops.Observe;
         try
@@ -124,7 +138,8 @@ internal sealed class DhtSimulation : IDisposable
             var result = Run(_nodes[looker].LookupAsync(infoHash));
             bool found = result.Peers.Contains(expected);
             int? hopCount = hops.FirstPeersHop ?? (found ? 0 : null);
-            return new LookupSample(found, hopCount, host.Sent - sentBefore, Time.Elapsed - started);
+            return new LookupSample(found, hopCount, host.Sent - sentBefore, host.Received - receivedBefore,
+                host.SentBytes + host.ReceivedBytes - bytesBefore, Time.Elapsed - started);
         }
         finally
         {

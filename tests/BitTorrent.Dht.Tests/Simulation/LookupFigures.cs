@@ -4,7 +4,7 @@ namespace BitTorrent.Dht.Tests.Simulation;
 
 /// <summary>Summary of many <see cref="LookupSample"/>s.</summary>
 internal sealed record LookupFigures(int Lookups, double SuccessRate, double MeanHops, int MaxHops, double MeanMessages,
-    double MedianMessages, double MeanDurationMs)
+    double MedianMessages, double MeanReceived, double MeanBytes, double MeanDurationMs)
 {
     public static LookupFigures From(IReadOnlyList<LookupSample> samples)
     {
@@ -17,6 +17,8 @@ internal sealed record LookupFigures(int Lookups, double SuccessRate, double Mea
             hops.Count == 0 ? 0 : hops.Max(),
             messages.Average(),
             messages[messages.Count / 2],
+            samples.Average(s => (double)s.Received),
+            samples.Average(s => (double)s.Bytes),
             samples.Average(s => s.Duration.TotalMilliseconds));
     }
 
@@ -38,5 +40,5 @@ internal sealed record LookupFigures(int Lookups, double SuccessRate, double Mea
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"lookups {Lookups}, success {SuccessRate:P1}, hops mean {MeanHops:F2} max {MaxHops}, messages/lookup mean {MeanMessages:F1} median {MedianMessages:F0}, virtual duration mean {MeanDurationMs:F0} ms");
+        $"lookups {Lookups}, success {SuccessRate:P1}, hops mean {MeanHops:F2} max {MaxHops}, messages/lookup mean {MeanMessages:F1} median {MedianMessages:F0}, received {MeanReceived:F1}, bytes sent+received {MeanBytes:F0}, virtual duration mean {MeanDurationMs:F0} ms");
 }

@@ -146,6 +146,15 @@ internal sealed class SimulatedTransport : IDhtTransport
     /// <summary>Datagrams this host has sent (including those the network then lost).</summary>
     public long Sent { get; private set; }
 
+    /// <summary>Bytes of the datagrams counted in <see cref="Sent"/>.</summary>
+    public long SentBytes { get; private set; }
+
+    /// <summary>Datagrams delivered to this host.</summary>
+    public long Received { get; private set; }
+
+    /// <summary>Bytes of the datagrams counted in <see cref="Received"/>.</summary>
+    public long ReceivedBytes { get; private set; }
+
     public bool IsAttached { get; private set; } = true;
 
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
@@ -155,12 +164,18 @@ internal sealed class SimulatedTransport : IDhtTransport
             return;
         }
         Sent++;
+        SentBytes += datagram.Length;
         _network.Send(this, datagram, destination);
     }
 
     public void Start(DatagramHandler handler) => _handler = handler;
 
-    internal void Receive(ReadOnlySpan<byte> datagram, IPEndPoint source) => _handler?.Invoke(datagram, source);
+    internal void Receive(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    {
+        Received++;
+        ReceivedBytes += datagram.Length;
+        _handler?.Invoke(datagram, source);
+    }
 
     public void Dispose()
     {
