@@ -38,11 +38,12 @@ public class BittorrentDhtInteropTests
     {
         await using var npm = DhtPeerProcess.StartNode("dht-interop-npm.mjs", "6");
         var ports = await ReadyPortsAsync(npm);
-        await using var node = await StartOurNodeAsync(ports);
         var infoHash = RandomInfoHash();
 
         var announced = await npm.CallAsync(new { cmd = "announce", node = 2, infoHash = infoHash.ToString(), port = 6000 });
         Assert.True((bool)announced["ok"]!, (string?)announced["error"]);
+        // Our node joins afterwards, so it holds nothing itself and its lookup must travel.
+        await using var node = await StartOurNodeAsync(ports);
 
         var lookup = await node.LookupAsync(infoHash).WaitAsync(Limit);
         Assert.Contains(new IPEndPoint(IPAddress.Loopback, 6000), lookup.Peers);
@@ -53,12 +54,12 @@ public class BittorrentDhtInteropTests
     {
         await using var npm = DhtPeerProcess.StartNode("dht-interop-npm.mjs", "6");
         var ports = await ReadyPortsAsync(npm);
-        await using var node = await StartOurNodeAsync(ports);
 
-        // Theirs puts a string; ours gets the bencoded string under SHA-1 of it.
+        // Theirs puts a string; ours (joining afterwards, so it stores nothing itself) gets the bencoded string.
         byte[] theirs = Encoding.ASCII.GetBytes("from bittorrent-dht " + Guid.NewGuid());
         var put = await npm.CallAsync(new { cmd = "putImmutable", node = 1, v = Convert.ToHexStringLower(theirs) });
         Assert.True((int)put["stored"]! > 0, put.ToJsonString());
+        await using var node = await StartOurNodeAsync(ports);
         var target = NodeId.Parse((string)put["key"]!);
         var got = await node.GetAsync(target).WaitAsync(Limit);
         Assert.NotNull(got);
@@ -79,10 +80,9 @@ public class BittorrentDhtInteropTests
     {
         await using var npm = DhtPeerProcess.StartNode("dht-interop-npm.mjs", "6");
         var ports = await ReadyPortsAsync(npm);
-        await using var node = await StartOurNodeAsync(ports);
         byte[] salt = Encoding.ASCII.GetBytes("interop");
 
-        // Theirs signs with Node's ed25519; ours verifies the signature and the target.
+        // Theirs signs with Node's ed25519; ours (joining afterwards) verifies the signature and the target.
         byte[] theirSeed = RandomNumberGenerator.GetBytes(32);
         byte[] theirs = Encoding.ASCII.GetBytes("mutable from bittorrent-dht");
         var put = await npm.CallAsync(new
@@ -91,6 +91,7 @@ public class BittorrentDhtInteropTests
             seq = 7, v = Convert.ToHexStringLower(theirs),
         });
         Assert.True((int)put["stored"]! > 0, put.ToJsonString());
+        await using var node = await StartOurNodeAsync(ports);
         var got = await node.GetAsync(NodeId.Parse((string)put["key"]!), new DhtGetOptions { Salt = salt }).WaitAsync(Limit);
         Assert.NotNull(got);
         Assert.Equal(Bencoded(theirs), got.Value.ToArray());

@@ -49,16 +49,28 @@ public class LibtorrentDhtInteropTests
             Assert.True((int)ready["nodes"]! >= 1, ready.ToJsonString());
 
             var infoHash = new InfoHash(RandomNumberGenerator.GetBytes(20));
-            var announced = await lt.CallAsync(new { cmd = "announce", infoHash = infoHash.ToString() });
-            // libtorrent reports no completion for a DHT announce: look up until the peer appears (bounded).
-            var expected = new IPEndPoint(IPAddress.Loopback, (int)announced["port"]!);
-            var deadline = DateTime.UtcNow + Limit;
-            DhtLookupResult lookup;
-            do
+            // libtorrent reports no completion for a DHT announce: wait until one of our nodes stores its peer.
+            var stored = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+            foreach (var node in ours)
             {
-                lookup = await ours[3].LookupAsync(infoHash).WaitAsync(Limit);
+                node.Announced += (_, e) =>
+                {
+                    if (e.InfoHash == infoHash)
+                    {
+                        stored.TrySetResult(e.Peer);
+                    }
+                };
             }
-            while (!lookup.Peers.Contains(expected) && DateTime.UtcNow < deadline && await Pause());
+            var announced = await lt.CallAsync(new { cmd = "announce", infoHash = infoHash.ToString() });
+            var expected = new IPEndPoint(IPAddress.Loopback, (int)announced["port"]!);
+            Assert.Equal(expected, await stored.Task.WaitAsync(Limit));
+
+            // A node that joins afterwards holds nothing itself: its lookup must travel.
+            var latecomer = new DhtNode(new DhtNodeOptions { BootstrapNodes = [ours[0].LocalEndPoint!] });
+            ours.Add(latecomer);
+            latecomer.Listen(0, IPAddress.Loopback);
+            await latecomer.WaitForReadyAsync().WaitAsync(Limit);
+            var lookup = await latecomer.LookupAsync(infoHash).WaitAsync(Limit);
             Assert.Contains(expected, lookup.Peers);
         }
         finally
@@ -90,13 +102,6 @@ public class LibtorrentDhtInteropTests
             Dispose(nodes);
             throw;
         }
-    }
-
-    private static async Task<bool> Pause()
-    {
-        // Real UDP against a real process: wait on the wall clock between polls.
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
-        return true;
     }
 
     private static void Dispose(List<DhtNode> nodes) => nodes.ForEach(n => n.Dispose());
