@@ -44,12 +44,14 @@ function instrument (dht) {
   const send = socket.send.bind(socket)
   dht.sent = 0
   dht.sentBytes = 0
+  dht.onsend = null
   socket.send = (...args) => {
     // k-rpc-socket sends (buf, offset, length, port, host, cb); dgram re-enters send with (list, port, host, cb)
     // when it queues a datagram, which must be neither counted twice nor dropped twice.
     if (args.length === 6) {
       dht.sent++
       dht.sentBytes += args[2]
+      if (dht.onsend) dht.onsend(args[3])
       if (loss > 0 && random() < loss) {
         process.nextTick(args[5])
         return
@@ -111,6 +113,8 @@ function lookup (dht, hash, expectedPort) {
       }
     }
     socket.on('message', onmessage)
+    // A node queried before it was heard of in this lookup came from the looker's own table: depth 0.
+    dht.onsend = port => { if (!depth.has(port)) depth.set(port, 0) }
     let found = false
     const onpeer = (peer, infoHash) => {
       if (infoHash.toString('hex') === hash.toString('hex') && peer.port === expectedPort) found = true
@@ -121,6 +125,7 @@ function lookup (dht, hash, expectedPort) {
     const t0 = Date.now()
     dht.lookup(hash, () => {
       socket.removeListener('message', onmessage)
+      dht.onsend = null
       dht.removeListener('peer', onpeer)
       resolve({
         found,

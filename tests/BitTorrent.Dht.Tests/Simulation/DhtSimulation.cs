@@ -133,6 +133,7 @@ internal sealed class DhtSimulation : IDisposable
         long sentBefore = host.Sent, receivedBefore = host.Received, bytesBefore = host.SentBytes + host.ReceivedBytes;
         var started = Time.Elapsed;
         Network.Observer = hops.Observe;
+        Network.SendObserver = hops.ObserveSend;
         try
         {
             var result = Run(_nodes[looker].LookupAsync(infoHash));
@@ -144,6 +145,7 @@ internal sealed class DhtSimulation : IDisposable
         finally
         {
             Network.Observer = null;
+            Network.SendObserver = null;
         }
     }
 
@@ -169,14 +171,22 @@ internal sealed class DhtSimulation : IDisposable
     }
 
     /// <summary>
-    /// Follows one lookup from outside: a node first heard of in a response from a node at depth d is at depth d + 1;
-    /// nodes the looker queries without having heard of them in this lookup came from its routing table (depth 0).
+    /// Follows one lookup from outside: a node the looker queries before hearing of it in this lookup came from its
+    /// routing table (depth 0); a node first heard of in a response from a node at depth d is at depth d + 1.
     /// </summary>
     private sealed class HopTracker(SimulatedNetwork network, SimulatedTransport looker)
     {
         private readonly Dictionary<int, int> _depth = [];
 
         public int? FirstPeersHop { get; private set; }
+
+        public void ObserveSend(SimulatedTransport sender, SimulatedTransport receiver)
+        {
+            if (sender == looker)
+            {
+                _depth.TryAdd(receiver.Index, 0);
+            }
+        }
 
         public void Observe(SimulatedTransport receiver, ReadOnlySpan<byte> datagram, SimulatedTransport sender)
         {

@@ -41,6 +41,9 @@ internal sealed class SimulatedNetwork
     /// <summary>Called for every delivered datagram; null for none.</summary>
     public DeliveryObserver? Observer { get; set; }
 
+    /// <summary>Called for every datagram sent to an attached host (before loss); null for none.</summary>
+    public Action<SimulatedTransport, SimulatedTransport>? SendObserver { get; set; }
+
     public IReadOnlyList<SimulatedTransport> Hosts => _all;
 
     public long DatagramsSent { get; private set; }
@@ -77,12 +80,17 @@ internal sealed class SimulatedNetwork
     internal void Send(SimulatedTransport sender, ReadOnlySpan<byte> datagram, IPEndPoint destination)
     {
         DatagramsSent++;
+        var receiver = Find(destination);
+        if (receiver is not null)
+        {
+            SendObserver?.Invoke(sender, receiver);
+        }
         if (LossRate > 0 && _random.NextDouble() < LossRate)
         {
             DatagramsLost++;
             return;
         }
-        if (Find(destination) is not SimulatedTransport receiver)
+        if (receiver is null)
         {
             DatagramsUndeliverable++;
             return;
