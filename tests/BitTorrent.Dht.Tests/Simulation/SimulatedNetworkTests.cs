@@ -51,6 +51,7 @@ public class SimulatedNetworkTests
             }
             network.Scheduler.RunFor(TimeSpan.FromSeconds(1));
             Assert.Equal(10_000 - got.Count, network.DatagramsLost);
+            Assert.Equal(got.Count, network.DatagramsDelivered);
             return got;
         }
 

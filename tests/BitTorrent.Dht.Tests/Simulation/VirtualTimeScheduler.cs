@@ -19,12 +19,6 @@ internal sealed class VirtualTimeScheduler : TimeProvider
     /// <summary>Virtual time elapsed since the epoch.</summary>
     public TimeSpan Elapsed => TimeSpan.FromTicks(NowTicks);
 
-    /// <summary>Events waiting (including cancelled timer entries not yet skipped).</summary>
-    public int PendingEvents => _queue.Count;
-
-    /// <summary>Events run so far.</summary>
-    public long EventsRun { get; private set; }
-
     public override DateTimeOffset GetUtcNow() => _epoch.AddTicks(NowTicks);
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
@@ -42,8 +36,9 @@ internal sealed class VirtualTimeScheduler : TimeProvider
     /// <summary>Schedules <paramref name="action"/> to run <paramref name="delay"/> from now.</summary>
     public void Schedule(IVirtualEvent action, TimeSpan delay) => Enqueue(action, NowTicks + Math.Max(0, delay.Ticks));
 
-    /// <summary>Runs events in time order until <paramref name="done"/> holds (checked after every event), the queue
-    /// is empty, or virtual time would pass <paramref name="limit"/> from now. Returns whether <paramref name="done"/> holds.</summary>
+    /// <summary>Runs events in time order until <paramref name="done"/> holds (checked after every event) or no event is
+    /// left within <paramref name="limit"/> from now; in that case the clock moves to the limit. Returns whether
+    /// <paramref name="done"/> holds.</summary>
     public bool RunUntil(Func<bool> done, TimeSpan limit)
     {
         long deadline = NowTicks + limit.Ticks;
@@ -66,7 +61,6 @@ internal sealed class VirtualTimeScheduler : TimeProvider
     {
         _queue.TryDequeue(out var next, out var key);
         NowTicks = key.Ticks;
-        EventsRun++;
         next!.Run(this);
     }
 
