@@ -74,7 +74,8 @@ for (let i = 0; i < nodes; i += wave) {
   for (let j = i; j < Math.min(nodes, i + wave); j++) {
     const bootstrap = []
     for (let b = 0; b < Math.min(3, i); b++) bootstrap.push('127.0.0.1:' + dhts[pick(i)].address().port)
-    const dht = new DHT({ bootstrap: j === 0 ? false : bootstrap })
+    // The first wave has no listening node to join yet: an explicit false (never the public routers).
+    const dht = new DHT({ bootstrap: bootstrap.length > 0 ? bootstrap : false })
     instrument(dht)
     const p = listen(dht)
     batch.push(p.then(() => ready(dht)))
