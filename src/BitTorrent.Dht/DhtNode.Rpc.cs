@@ -186,7 +186,16 @@ public sealed partial class DhtNode
         }
         if (message.Type == KrpcMessageType.Query)
         {
-            HandleQuery(message, from, source);
+            try
+            {
+                HandleQuery(message, from, source);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !_destroyed)
+            {
+                // The querier learns the query failed on our side (202); OnDatagram reports the cause as a warning.
+                SendError(message, from, KrpcErrorCode.Server, "Server Error"u8);
+                throw;
+            }
             return;
         }
         int tid = message.TransactionId.Length == 2 ? BinaryPrimitives.ReadUInt16BigEndian(message.TransactionId) : -1;

@@ -39,6 +39,20 @@ public class ServerTests
     }
 
     [Fact]
+    public void A_query_that_fails_inside_the_node_gets_202_and_a_warning()
+    {
+        var (_, node, client) = Setup();
+        var warnings = new List<DhtWarningKind>();
+        node.Warning += (_, e) => warnings.Add(e.Kind);
+        node.QueryReceived += (_, _) => throw new InvalidOperationException("handler failed");
+        var target = new BDictionary { { "target", InfoHashBytes } };
+        Assert.Equal(KrpcErrorCode.Server, ErrorCode(client.Query(node.LocalEndPoint!, "find_node", target)));
+        Assert.Equal([DhtWarningKind.InternalError], warnings);
+        // The node keeps answering.
+        Assert.NotNull(R(client.Query(node.LocalEndPoint!, "ping")!));
+    }
+
+    [Fact]
     public void Find_node_without_target_gets_203()
     {
         var (_, node, client) = Setup();
