@@ -77,6 +77,7 @@ public sealed partial class DhtNode
         message.ReadOnly = _options.ReadOnly;
         message.Version = _version;
         query.WriteArguments(ref message);
+        WriteWant(ref message);
         _queriesSent++;
         Send(message, query.Destination);
         Reschedule(query.DeadlineTicks);
@@ -137,6 +138,7 @@ public sealed partial class DhtNode
 
     private void OnDatagram(ReadOnlySpan<byte> datagram, IPEndPoint source)
     {
+        List<(NodeId Id, NodeEndPoint EndPoint)>? foreignNodes;
         lock (_gate)
         {
             if (_destroyed)
@@ -151,7 +153,11 @@ public sealed partial class DhtNode
             {
                 Warn(DhtWarningKind.InternalError, ex.Message, source);
             }
+            foreignNodes = _foreignNodes;
+            _foreignNodes = null;
         }
+        // Never call into the sibling while holding our own lock: it may be handing nodes to us at the same time.
+        OfferForeignNodes(foreignNodes);
     }
 
     private void HandleDatagram(ReadOnlySpan<byte> datagram, IPEndPoint source)
@@ -229,6 +235,7 @@ public sealed partial class DhtNode
         {
             AddToTable(id, from, responded: true);
         }
+        CollectForeignNodes(message);
         query.OnResponse(message);
         PumpWaiting();
     }

@@ -519,6 +519,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             _items.Clear();
             transport = _transport;
         }
+        Unpair();
         transport?.Dispose();
         Closed?.Invoke(this, EventArgs.Empty);
     }

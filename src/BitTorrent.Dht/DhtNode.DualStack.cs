@@ -1,0 +1,169 @@
+using BitTorrent.Dht.Krpc;
+using BitTorrent.Dht.Lookup;
+
+namespace BitTorrent.Dht;
+
+public sealed partial class DhtNode
+{
+    /// <summary>Most nodes of the sibling's family taken from one response and offered to the sibling.</summary>
+    private const int MaxForeignNodesPerResponse = 8;
+
+    private DhtNode? _sibling;
+
+    /// <summary>Nodes of the sibling's family found while handling the current datagram, offered once the lock is released.</summary>
+    private List<(NodeId Id, NodeEndPoint EndPoint)>? _foreignNodes;
+
+    /// <summary>The node of the other address family this node is paired with (see <see cref="PairWith"/>), or null.</summary>
+    public DhtNode? Sibling => Volatile.Read(ref _sibling);
+
+    /// <summary>
+    /// Pairs this node with <paramref name="other"/>, a node of the other address family, into a BEP 32 dual-stack node:
+    /// while both are listening, the find_node, get_peers and get queries each sends carry <c>want</c> = [n4, n6], and
+    /// nodes of the other family found in responses (<c>nodes6</c> on the IPv4 node, <c>nodes</c> on the IPv6 node) are
+    /// offered to the other node, at most 8 per response. The other node treats
+    /// them like any unverified contact: it pings those that would fit its table, and one enters only when it answers with
+    /// the id it was announced with. Pairing is mutual and lasts until either node is disposed.
+    /// </summary>
+    /// <remarks>
+    /// Pair before <see cref="Listen"/> so that the bootstrap already asks for both families; nodes can also be paired
+    /// later. If both nodes end up listening on the same family, the pairing has no effect. BEP 32 recommends using the
+    /// same <see cref="DhtNodeOptions.NodeId"/> for both. Do not call this from an event handler of either node.
+    /// </remarks>
+    /// <param name="other">The node of the other address family.</param>
+    /// <exception cref="ArgumentException"><paramref name="other"/> is this node, or both are listening on the same family.</exception>
+    /// <exception cref="InvalidOperationException">Either node is already paired with a third node.</exception>
+    /// <exception cref="ObjectDisposedException">Either node is disposed.</exception>
+    public void PairWith(DhtNode other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (ReferenceEquals(other, this))
+        {
+            throw new ArgumentException("A node cannot be paired with itself.", nameof(other));
+        }
+        ObjectDisposedException.ThrowIf(_destroyed, this);
+        ObjectDisposedException.ThrowIf(other._destroyed, other);
+        if (IsListening && other.IsListening && AddressFamilyIsIPv6 == other.AddressFamilyIsIPv6)
+        {
+            throw new ArgumentException("Both nodes listen on the same address family.", nameof(other));
+        }
+        var mine = Interlocked.CompareExchange(ref _sibling, other, null);
+        if (mine is not null && mine != other)
+        {
+            throw new InvalidOperationException("This node is already paired with another node.");
+        }
+        var theirs = Interlocked.CompareExchange(ref other._sibling, this, null);
+        if (theirs is not null && theirs != this)
+        {
+            if (mine is null)
+            {
+                Interlocked.CompareExchange(ref _sibling, null, other);
+            }
+            throw new InvalidOperationException("The other node is already paired with another node.");
+        }
+    }
+
+    /// <summary>True while a listening sibling of the other family exists: queries then ask for both families.</summary>
+    private bool HasActiveSibling => Volatile.Read(ref _sibling) is { IsListening: true, IsDestroyed: false } sibling
+        && sibling.AddressFamilyIsIPv6 != AddressFamilyIsIPv6;
+
+    /// <summary>BEP 32: asks for both families in the queries whose answers carry nodes, while paired.</summary>
+    private void WriteWant(ref KrpcMessage message)
+    {
+        if ((message.Method is KrpcMethod.FindNode or KrpcMethod.GetPeers or KrpcMethod.Get) && HasActiveSibling)
+        {
+            message.Want = KrpcWant.N4 | KrpcWant.N6;
+        }
+    }
+
+    /// <summary>Keeps (up to the bound) the response's nodes of the sibling's family, to offer after the lock is released.</summary>
+    private void CollectForeignNodes(in KrpcMessage response)
+    {
+        if (!HasActiveSibling)
+        {
+            return;
+        }
+        var compact = AddressFamilyIsIPv6 ? response.Nodes : response.Nodes6;
+        int addressLength = AddressFamilyIsIPv6 ? 4 : 16;
+        int entry = NodeId.Length + addressLength + 2;
+        for (int offset = 0; offset + entry <= compact.Length; offset += entry)
+        {
+            if (_foreignNodes is { Count: >= MaxForeignNodesPerResponse })
+            {
+                return;
+            }
+            if (NodeEndPoint.TryReadCompact(compact.Slice(offset + NodeId.Length, addressLength + 2), out var at) && at.Port != 0)
+            {
+                (_foreignNodes ??= []).Add((new NodeId(compact.Slice(offset, NodeId.Length)), at));
+            }
+        }
+    }
+
+    /// <summary>Called without our lock held: hands the collected nodes to the sibling.</summary>
+    private void OfferForeignNodes(List<(NodeId Id, NodeEndPoint EndPoint)>? nodes)
+    {
+        if (nodes is not null && Volatile.Read(ref _sibling) is DhtNode sibling)
+        {
+            sibling.ConsiderSiblingNodes(nodes);
+        }
+    }
+
+    /// <summary>Nodes the sibling learnt of: each is pinged if it would fit, and enters the table only when it answers.</summary>
+    private void ConsiderSiblingNodes(List<(NodeId Id, NodeEndPoint EndPoint)> nodes)
+    {
+        lock (_gate)
+        {
+            if (_destroyed || _transport is null)
+            {
+                return;
+            }
+            try
+            {
+                foreach (var (id, at) in nodes)
+                {
+                    ConsiderUnverifiedNode(id, at);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Warn(DhtWarningKind.InternalError, ex.Message, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Pings a node we only heard of if it is of our family, not known, not us (by id or address), would fit the table,
+    /// and no query to it is in flight; nothing waits and half the concurrency stays free for our own lookups. Only an
+    /// answer carrying the announced id puts it in the table.
+    /// </summary>
+    private void ConsiderUnverifiedNode(in NodeId id, NodeEndPoint at)
+    {
+        if (at.IsIPv6 != AddressFamilyIsIPv6 || id == Id || at == _externalAddress || at == NodeEndPoint.From(_transport!.LocalEndPoint)
+            || _table.Find(id) is not null || !_table.HasRoomFor(id)
+            || _waiting.Count > 0 || _inflight.Count >= _options.Concurrency / 2 || IsQueryInFlightTo(at))
+        {
+            return;
+        }
+        SendQuery(new SingleQuery(KrpcMethod.Ping, at, id, null, static (in KrpcMessage _) => { }, static _ => { }));
+    }
+
+    private bool IsQueryInFlightTo(NodeEndPoint at)
+    {
+        foreach (var query in _inflight.Values)
+        {
+            if (query.Destination == at)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Ends the pairing on both sides (on dispose).</summary>
+    private void Unpair()
+    {
+        if (Interlocked.Exchange(ref _sibling, null) is DhtNode sibling)
+        {
+            Interlocked.CompareExchange(ref sibling._sibling, null, this);
+        }
+    }
+}
