@@ -1,5 +1,6 @@
 using BitTorrent.Dht.Krpc;
 using BitTorrent.Dht.Lookup;
+using BitTorrent.Dht.RoutingTable;
 
 namespace BitTorrent.Dht;
 
@@ -8,7 +9,20 @@ public sealed partial class DhtNode
     /// <summary>Most nodes of the sibling's family taken from one response and offered to the sibling.</summary>
     private const int MaxForeignNodesPerResponse = 8;
 
+    /// <summary>Most nodes of the sibling's family in one answer (BEP 32: the 8 closest).</summary>
+    private const int MaxSiblingNodesPerAnswer = 8;
+
+    /// <summary>Bytes of <c>nodes</c> plus <c>nodes6</c> in one answer, so that it stays within BEP 32's 1024-byte datagrams.</summary>
+    private const int NodeListBudget = 896;
+
+    private static readonly TimeSpan ContactSnapshotInterval = TimeSpan.FromSeconds(1);
+
     private DhtNode? _sibling;
+
+    /// <summary>Our contacts as last published for the sibling, which reads them without taking our lock.</summary>
+    private (NodeId Id, NodeEndPoint EndPoint)[] _contactSnapshot = [];
+    private long _contactSnapshotTicks;
+    private int _contactSnapshotCount = -1;
 
     /// <summary>Nodes of the sibling's family found while handling the current datagram, offered once the lock is released.</summary>
     private List<(NodeId Id, NodeEndPoint EndPoint)>? _foreignNodes;
@@ -20,14 +34,15 @@ public sealed partial class DhtNode
     /// Pairs this node with <paramref name="other"/>, a node of the other address family, into a BEP 32 dual-stack node:
     /// while both are listening, the find_node, get_peers and get queries each sends carry <c>want</c> = [n4, n6], and
     /// nodes of the other family found in responses (<c>nodes6</c> on the IPv4 node, <c>nodes</c> on the IPv6 node) are
-    /// offered to the other node, at most 8 per response. The other node treats
-    /// them like any unverified contact: it pings those that would fit its table, and one enters only when it answers with
-    /// the id it was announced with. Pairing is mutual and lasts until either node is disposed.
+    /// offered to the other node, at most 8 per response. The other node treats them like any unverified contact: it
+    /// pings those that would fit its table, and one enters only when it answers with the id it was announced with. As a
+    /// server, a paired node asked for the other family through <c>want</c> adds up to 8 of its sibling's closest
+    /// contacts to the answer. Pairing is mutual and lasts until either node is disposed.
     /// </summary>
     /// <remarks>
     /// Pair before <see cref="Listen"/> so that the bootstrap already asks for both families; nodes can also be paired
     /// later. If both nodes end up listening on the same family, the pairing has no effect. BEP 32 recommends using the
-    /// same <see cref="DhtNodeOptions.NodeId"/> for both. Do not call this from an event handler of either node.
+    /// same <see cref="DhtNodeOptions.NodeId"/> for both. Pairing takes neither node's lock.
     /// </remarks>
     /// <param name="other">The node of the other address family.</param>
     /// <exception cref="ArgumentException"><paramref name="other"/> is this node, or both are listening on the same family.</exception>
@@ -156,6 +171,77 @@ public sealed partial class DhtNode
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Under our lock, while paired: republishes our live contacts for the sibling's answers when the table's size
+    /// changed or a second has passed.
+    /// </summary>
+    private void PublishContactsForSibling()
+    {
+        if (Volatile.Read(ref _sibling) is null)
+        {
+            return;
+        }
+        long now = NowTicks;
+        if (_table.Count == _contactSnapshotCount && now - _contactSnapshotTicks < ContactSnapshotInterval.Ticks)
+        {
+            return;
+        }
+        var contacts = _table.Contacts().Where(c => c.FailCount < DhtContact.MaxFailures).Select(c => (c.Id, c.EndPoint)).ToArray();
+        Volatile.Write(ref _contactSnapshot, contacts);
+        _contactSnapshotTicks = now;
+        _contactSnapshotCount = _table.Count;
+    }
+
+    /// <summary>
+    /// BEP 32: whether an answer also carries the sibling's family: the query asked for it (<c>want</c>), we are paired,
+    /// and the answer holds no BEP 44 value or BEP 51 samples that already fill the datagram.
+    /// </summary>
+    private bool AnswersWithSiblingNodes(KrpcWant want, scoped in KrpcMessage response) =>
+        (want & (AddressFamilyIsIPv6 ? KrpcWant.N4 : KrpcWant.N6)) != 0 && response.Value.IsEmpty && response.Samples.IsEmpty
+        && HasActiveSibling;
+
+    /// <summary>
+    /// Writes the sibling's published contacts closest to <paramref name="target"/> as compact node info, as many as fit
+    /// in <paramref name="budget"/> bytes and at most 8; reads the sibling's snapshot without taking its lock.
+    /// </summary>
+    private int WriteSiblingClosestNodes(in NodeId target, Span<byte> destination, int budget)
+    {
+        var contacts = Volatile.Read(ref _sibling) is DhtNode sibling ? Volatile.Read(ref sibling._contactSnapshot) : [];
+        int entry = NodeId.Length + (AddressFamilyIsIPv6 ? 6 : 18);
+        int max = Math.Min(Math.Min(MaxSiblingNodesPerAnswer, budget / entry), contacts.Length);
+        if (max <= 0)
+        {
+            return 0;
+        }
+        Span<int> closest = stackalloc int[MaxSiblingNodesPerAnswer];
+        int count = 0;
+        var t = target.Span;
+        for (int i = 0; i < contacts.Length; i++)
+        {
+            var id = contacts[i].Id.Span;
+            if (count == max && NodeId.CompareDistance(t, id, contacts[closest[count - 1]].Id.Span) >= 0)
+            {
+                continue;
+            }
+            int j = count < max ? count++ : count - 1;
+            while (j > 0 && NodeId.CompareDistance(t, id, contacts[closest[j - 1]].Id.Span) < 0)
+            {
+                closest[j] = closest[j - 1];
+                j--;
+            }
+            closest[j] = i;
+        }
+        int offset = 0;
+        for (int k = 0; k < count; k++)
+        {
+            var (id, at) = contacts[closest[k]];
+            id.CopyTo(destination[offset..]);
+            offset += NodeId.Length;
+            offset += at.WriteCompact(destination[offset..]);
+        }
+        return offset;
     }
 
     /// <summary>Ends the pairing on both sides (on dispose).</summary>

@@ -153,6 +153,7 @@ public sealed partial class DhtNode
             {
                 Warn(DhtWarningKind.InternalError, ex.Message, source);
             }
+            PublishContactsForSibling();
             foreignNodes = _foreignNodes;
             _foreignNodes = null;
         }
@@ -308,6 +309,7 @@ public sealed partial class DhtNode
                     _nextMaintenanceTicks = now + MaintenanceInterval.Ticks;
                     Maintain(now);
                 }
+                PublishContactsForSibling();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

@@ -284,13 +284,17 @@ public sealed partial class DhtNode
         bool include = AddressFamilyIsIPv6 ? (want & KrpcWant.N6) != 0 : (want & KrpcWant.N4) != 0;
         Span<byte> nodes = stackalloc byte[MaxNodesPerResponse * (NodeId.Length + 18)];
         int length = include ? WriteClosestNodes(target, from, nodes, entry) : 0;
+        Span<byte> siblingNodes = stackalloc byte[MaxSiblingNodesPerAnswer * (NodeId.Length + 18)];
+        int siblingLength = AnswersWithSiblingNodes(want, response) ? WriteSiblingClosestNodes(target, siblingNodes, NodeListBudget - length) : 0;
         if (AddressFamilyIsIPv6)
         {
             response.Nodes6 = nodes[..length];
+            response.Nodes = siblingNodes[..siblingLength];
         }
         else
         {
             response.Nodes = nodes[..length];
+            response.Nodes6 = siblingNodes[..siblingLength];
         }
         Respond(query, from, response);
     }

@@ -379,7 +379,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             var at = NodeEndPoint.From(endPoint);
             if (id is NodeId known)
             {
-                return _table.TryAdd(known, at, NowTicks, responded: false, isVerified: true, out _) == RoutingTableInsertResult.Added;
+                bool added = _table.TryAdd(known, at, NowTicks, responded: false, isVerified: true, out _) == RoutingTableInsertResult.Added;
+                PublishContactsForSibling();
+                return added;
             }
             if (_transport is not null)
             {
@@ -394,7 +396,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
     {
         lock (_gate)
         {
-            return _table.Remove(id);
+            bool removed = _table.Remove(id);
+            PublishContactsForSibling();
+            return removed;
         }
     }
 

@@ -318,4 +318,120 @@ public class DualStackTests
         await lookup.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(responderId, Assert.Single(v4.GetNodes()).Id);
     }
+
+    private static BDictionary FindNode(NodeId target, params string[] want)
+    {
+        var args = new BDictionary { { "target", target.ToArray() } };
+        if (want.Length > 0) args.Add("want", new BList(want.Select(w => (BValue)w)));
+        return args;
+    }
+
+    private static NodeId[] Ids(byte[]? compact, int entry) =>
+        compact is null ? [] : compact.Chunk(entry).Select(e => new NodeId(e.AsSpan(0, NodeId.Length))).ToArray();
+
+    [Fact]
+    public void A_paired_node_answers_want_n6_with_the_eight_closest_contacts_of_its_sibling()
+    {
+        var network = new TestNetwork();
+        var v4 = CreateNode(network, "10.0.0.1");
+        var v6 = CreateNode(network, "fd00::1");
+        v4.PairWith(v6);
+        v4.Listen();
+        v6.Listen();
+        var random = new Random(3);
+        for (int i = 1; i <= 12; i++)
+        {
+            Assert.True(v6.AddNode(new IPEndPoint(IPAddress.Parse($"2001:db8:{i:x}::1"), 6881), NodeId.CreateRandom(random)));
+        }
+        var client = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881));
+        var target = NodeId.Parse("8888888888888888888888888888888888888888");
+        var expected = v6.GetClosestNodes(target).Take(8).Select(n => n.Id).ToArray();
+
+        var both = client.Query(v4.LocalEndPoint!, "find_node", FindNode(target, "n4", "n6"))!.Get<BDictionary>("r")!;
+        Assert.Equal(expected, Ids(both.GetBytes("nodes6")?.ToArray(), 38));
+        var peers = client.Query(v4.LocalEndPoint!, "get_peers",
+            new BDictionary { { "info_hash", target.ToArray() }, { "want", new BList { "n6" } } })!.Get<BDictionary>("r")!;
+        Assert.Equal(expected, Ids(peers.GetBytes("nodes6")?.ToArray(), 38));
+
+        Assert.False(client.Query(v4.LocalEndPoint!, "find_node", FindNode(target))!.Get<BDictionary>("r")!.ContainsKey("nodes6"));
+        Assert.False(client.Query(v4.LocalEndPoint!, "find_node", FindNode(target, "n4"))!.Get<BDictionary>("r")!.ContainsKey("nodes6"));
+
+        v6.Dispose();
+        Assert.False(client.Query(v4.LocalEndPoint!, "find_node", FindNode(target, "n4", "n6"))!.Get<BDictionary>("r")!.ContainsKey("nodes6"));
+    }
+
+    [Fact]
+    public void An_unpaired_node_answers_want_n4_n6_with_its_own_family_only()
+    {
+        var network = new TestNetwork();
+        var v4 = CreateNode(network, "10.0.0.1");
+        v4.Listen();
+        Assert.True(v4.AddNode(new IPEndPoint(IPAddress.Parse("10.5.5.5"), 6881), NodeId.CreateRandom(new Random(5))));
+        var client = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881));
+
+        var r = client.Query(v4.LocalEndPoint!, "find_node", FindNode(NodeId.CreateRandom(new Random(6)), "n4", "n6"))!.Get<BDictionary>("r")!;
+
+        Assert.Equal(26, r.GetBytes("nodes")!.Value.Length);
+        Assert.False(r.ContainsKey("nodes6"));
+    }
+
+    [Fact]
+    public void Answers_with_both_families_stay_within_1024_bytes()
+    {
+        var network = new TestNetwork();
+        var v4 = CreateNode(network, "10.0.0.1");
+        var v6 = CreateNode(network, "fd00::1");
+        v4.PairWith(v6);
+        v4.Listen();
+        v6.Listen();
+        var random = new Random(9);
+        for (int i = 1; i <= 20; i++)
+        {
+            Assert.True(v4.AddNode(new IPEndPoint(IPAddress.Parse($"10.1.{i}.1"), 6881), NodeId.CreateRandom(random)));
+            Assert.True(v6.AddNode(new IPEndPoint(IPAddress.Parse($"2001:db8:{i:x}::1"), 6881), NodeId.CreateRandom(random)));
+        }
+        var client4 = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881));
+        var client6 = new RawClient(network, new IPEndPoint(IPAddress.Parse("2001:db8:ff::9"), 6881));
+        var target = NodeId.CreateRandom(random);
+
+        var from4 = client4.Query(v4.LocalEndPoint!, "get_peers",
+            new BDictionary { { "info_hash", target.ToArray() }, { "want", new BList { "n4", "n6" } } })!.Get<BDictionary>("r")!;
+        var from6 = client6.Query(v6.LocalEndPoint!, "get_peers",
+            new BDictionary { { "info_hash", target.ToArray() }, { "want", new BList { "n4", "n6" } } })!.Get<BDictionary>("r")!;
+
+        Assert.Equal(20 * 26, from4.GetBytes("nodes")!.Value.Length);
+        Assert.Equal(8 * 38, from4.GetBytes("nodes6")!.Value.Length);
+        Assert.Equal(20 * 38, from6.GetBytes("nodes6")!.Value.Length);
+        Assert.Equal(5 * 26, from6.GetBytes("nodes")!.Value.Length);
+        Assert.True(client4.Received[^1].Data.Length <= 1024, $"{client4.Received[^1].Data.Length} bytes");
+        Assert.True(client6.Received[^1].Data.Length <= 1024, $"{client6.Received[^1].Data.Length} bytes");
+    }
+
+    [Fact]
+    public async Task Two_paired_pairs_on_loopback_bridge_an_ipv6_node_over_ipv4()
+    {
+        using var b4 = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
+        using var b6 = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
+        using var hidden = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
+        b4.PairWith(b6);
+        b4.Listen(0, IPAddress.Loopback);
+        b6.Listen(0, IPAddress.IPv6Loopback);
+        hidden.Listen(0, IPAddress.IPv6Loopback);
+        Assert.True(b6.AddNode(hidden.LocalEndPoint!, hidden.Id));
+
+        // The new pair knows only b4: its IPv6 half must learn the hidden IPv6 node through the IPv4 DHT.
+        using var a4 = new DhtNode(new DhtNodeOptions { BootstrapNodes = [b4.LocalEndPoint!] });
+        using var a6 = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
+        var learnt = new TaskCompletionSource<DhtNodeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        a6.NodeAdded += (_, e) => learnt.TrySetResult(e);
+        a4.PairWith(a6);
+        a6.Listen(0, IPAddress.IPv6Loopback);
+        a4.Listen(0, IPAddress.Loopback);
+
+        var added = await learnt.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(hidden.Id, added.Id);
+        Assert.Equal(hidden.LocalEndPoint, added.EndPoint);
+        await a4.WaitForReadyAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(b4.Id, Assert.Single(a4.GetNodes()).Id);
+    }
 }
