@@ -45,6 +45,8 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         _options = options ?? new DhtNodeOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.K, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Concurrency, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupParallelism, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupWidth, 1, nameof(options));
         _time = _options.TimeProvider;
         _random = _options.Random ?? new Random();
         _logger = _options.Logger ?? NullLogger.Instance;
@@ -70,8 +72,14 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
     /// <summary>K: the bucket size and lookup width.</summary>
     public int K => _options.K;
 
-    /// <summary>Maximum queries in flight.</summary>
+    /// <summary>Maximum queries in flight for the whole node.</summary>
     public int Concurrency => _options.Concurrency;
+
+    /// <summary>α: queries one lookup keeps running at once.</summary>
+    public int LookupParallelism => _options.LookupParallelism;
+
+    /// <summary>How many of the closest live nodes must answer before a lookup finishes.</summary>
+    public int LookupWidth => _options.LookupWidth;
 
     /// <summary>Our node id.</summary>
     public NodeId Id { get; }
@@ -222,7 +230,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             {
                 var peers = local.Concat(t.Peers).Distinct().ToList();
                 tcs.TrySetResult(new DhtLookupResult(peers, t.Responded, ClosestResponders(t)));
-            });
+            }) { Width = _options.LookupWidth };
             foreach (var peer in local)
             {
                 PeerFound?.Invoke(this, new DhtPeerEventArgs(peer, infoHash, null));
@@ -325,7 +333,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
                 tcs.TrySetResult(cached);
                 return tcs.Task;
             }
-            var traversal = new GetItemTraversal(this, target, options, t => tcs.TrySetResult(t.Item));
+            var traversal = new GetItemTraversal(this, target, options, t => tcs.TrySetResult(t.Item)) { Width = _options.LookupWidth };
             Run(traversal, tcs, null, cancellationToken);
         }
         return tcs.Task;
@@ -503,6 +511,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             _inflight.Clear();
             _waiting.Clear();
             _deadlines.Clear();
+            _slowChecks.Clear();
             foreach (var operation in _pendingOperations.ToList())
             {
                 operation();
@@ -801,7 +810,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             }
             _bootstrapping = false;
             SetReady();
-        });
+        }) { Parallelism = _options.Concurrency };
         Seed(traversal, includeRouters);
         traversal.Step();
     }
