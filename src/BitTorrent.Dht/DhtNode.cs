@@ -47,6 +47,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Concurrency, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupParallelism, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupWidth, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.SlowQueryTimeout, TimeSpan.Zero, nameof(options));
         _time = _options.TimeProvider;
         _random = _options.Random ?? new Random();
         _logger = _options.Logger ?? NullLogger.Instance;
@@ -69,7 +70,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         _budgetRefilledTicks = now;
     }
 
-    /// <summary>K: the bucket size and lookup width.</summary>
+    /// <summary>K: the bucket size, and how many of the closest nodes announces and puts store on.</summary>
     public int K => _options.K;
 
     /// <summary>Maximum queries in flight for the whole node.</summary>
@@ -217,7 +218,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Finds peers for <paramref name="infoHash"/>: first those in our own store, then by an iterative get_peers
-    /// traversal. Every new peer is also raised as <see cref="PeerFound"/>. Cancelling stops the traversal and the events.
+    /// traversal that ends once the <see cref="LookupWidth"/> closest live nodes have answered. Every new peer is also raised as <see cref="PeerFound"/>. Cancelling stops the traversal and the events.
     /// </summary>
     public Task<DhtLookupResult> LookupAsync(InfoHash infoHash, CancellationToken cancellationToken = default)
     {

@@ -27,7 +27,8 @@ public sealed class DhtNodeOptions
     /// <see cref="DefaultBootstrapNodes"/>, an empty list means none (ready at once).</summary>
     public IReadOnlyList<EndPoint>? BootstrapNodes { get; init; }
 
-    /// <summary>Bucket size and lookup width (K). Default 20.</summary>
+    /// <summary>K: bucket size, nodes per find_node/get_peers answer (at most 20), and how many of the closest nodes announces and puts
+    /// store on (lookups stop earlier, see <see cref="LookupWidth"/>). Default 20.</summary>
     public int K { get; init; } = 20;
 
     /// <summary>Maximum queries in flight for the whole node (further queries wait). Default 16.</summary>
@@ -43,7 +44,8 @@ public sealed class DhtNodeOptions
     public int LookupWidth { get; init; } = 8;
 
     /// <summary>A lookup query unanswered after this long frees its slot for another query (it may still answer until
-    /// <see cref="QueryTimeout"/>), so a dead node does not stall the lookup. Default 1 s.</summary>
+    /// <see cref="QueryTimeout"/>), so a dead node does not stall the lookup; at or above <see cref="QueryTimeout"/> a
+    /// query holds its slot until it ends. Must be positive. Default 1 s.</summary>
     public TimeSpan SlowQueryTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Per-query timeout. Default 2 s.</summary>

@@ -105,6 +105,16 @@ public class LookupTests
         Assert.Equal(c.Id, Assert.Single(a.GetNodes()).Id);
     }
 
+    [Fact]
+    public void Lookup_options_are_validated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DhtNode(new DhtNodeOptions { LookupParallelism = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DhtNode(new DhtNodeOptions { LookupWidth = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DhtNode(new DhtNodeOptions { SlowQueryTimeout = TimeSpan.Zero }));
+        using var node = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
+        Assert.Equal((4, 8, 16, 20), (node.LookupParallelism, node.LookupWidth, node.Concurrency, node.K));
+    }
+
     private static NodeId WithByte(NodeId id, int index, byte xor)
     {
         var bytes = id.ToArray();
