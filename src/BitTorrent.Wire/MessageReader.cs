@@ -65,10 +65,17 @@ public static class MessageReader
     public static FrameStatus TryRead(ref SequenceReader<byte> reader, int maxLength, out WireMessage message, out string? error)
     {
         var span = reader.UnreadSpan;
-        if (span.Length >= 5)
+        if (span.Length >= 4)
         {
-            // Fast path: a fixed-size message whose whole frame is in the current segment (most control frames).
+            // Fast path: a keep-alive, or a fixed-size message whose whole frame is in the current segment.
             int frameLength = BinaryPrimitives.ReadInt32BigEndian(span);
+            if (frameLength == 0)
+            {
+                message = new WireMessage(default, isKeepAlive: true, 0, 0, 0, default);
+                error = null;
+                reader.Advance(4);
+                return FrameStatus.Complete;
+            }
             if (frameLength is > 0 and <= 13 && frameLength <= maxLength && span.Length - 4 >= frameLength)
             {
                 var fixedId = (MessageId)span[4];
@@ -94,7 +101,7 @@ public static class MessageReader
             BinaryPrimitives.ReadInt32BigEndian(fields[8..]), default),
     };
 
-    /// <summary>Every other frame: keep-alive, variable-size messages, frames split across segments, and errors.</summary>
+    /// <summary>Every other frame: variable-size messages, frames split across segments, and errors.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static FrameStatus TryReadAny(ref SequenceReader<byte> reader, int maxLength, out WireMessage message, out string? error)
     {
