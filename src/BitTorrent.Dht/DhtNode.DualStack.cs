@@ -161,18 +161,6 @@ public sealed partial class DhtNode
         SendQuery(new SingleQuery(KrpcMethod.Ping, at, id, null, static (in KrpcMessage _) => { }, static _ => { }));
     }
 
-    private bool IsQueryInFlightTo(NodeEndPoint at)
-    {
-        foreach (var query in _inflight.Values)
-        {
-            if (query.Destination == at)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /// <summary>
     /// Under our lock, while paired: republishes our live contacts for the sibling's answers when the table's size
     /// changed or a second has passed.

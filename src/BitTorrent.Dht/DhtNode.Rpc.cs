@@ -16,6 +16,7 @@ public sealed partial class DhtNode
 
     private readonly Dictionary<ushort, PendingQuery> _inflight = [];
     private readonly Queue<PendingQuery> _deadlines = new();
+    private readonly Queue<PendingQuery> _slowChecks = new();
     private readonly Queue<PendingQuery> _waiting = new();
     private readonly long[] _malformed = new long[Enum.GetValues<KrpcDecodeError>().Length];
     private ushort _nextTransactionId;
@@ -66,6 +67,11 @@ public sealed partial class DhtNode
         query.DeadlineTicks = NowTicks + _options.QueryTimeout.Ticks;
         _inflight[tid] = query;
         _deadlines.Enqueue(query);
+        if (query.ReportsSlow && _options.SlowQueryTimeout < _options.QueryTimeout)
+        {
+            query.SlowTicks = NowTicks + _options.SlowQueryTimeout.Ticks;
+            _slowChecks.Enqueue(query);
+        }
 
         Span<byte> t = stackalloc byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(t, tid);
@@ -303,6 +309,14 @@ public sealed partial class DhtNode
                     }
                     query.OnFailure(PendingQuery.Timeout);
                 }
+                while (_slowChecks.Count > 0 && _slowChecks.Peek().SlowTicks <= now)
+                {
+                    var query = _slowChecks.Dequeue();
+                    if (!query.IsDone)
+                    {
+                        query.OnSlow();
+                    }
+                }
                 PumpWaiting();
                 if (now >= _nextMaintenanceTicks)
                 {
@@ -336,6 +350,10 @@ public sealed partial class DhtNode
         {
             dueTicks = Math.Min(dueTicks, _deadlines.Peek().DeadlineTicks);
         }
+        if (_slowChecks.Count > 0)
+        {
+            dueTicks = Math.Min(dueTicks, _slowChecks.Peek().SlowTicks);
+        }
         if (dueTicks >= _timerDueTicks)
         {
             return;
@@ -350,6 +368,7 @@ public sealed partial class DhtNode
         _tokens.RotateIfDue(now);
         _rateLimiter.Prune(now);
         _deadlines.TrimExcess();
+        _slowChecks.TrimExcess();
         _waiting.TrimExcess();
         _inflight.TrimExcess();
         _externalVotes.TrimExcess();
@@ -368,7 +387,10 @@ public sealed partial class DhtNode
             if (now - bucket.LastChangedTicks >= stale && bucket.Nodes.Count > 0)
             {
                 bucket.LastChangedTicks = now;
-                var traversal = new FindNodeTraversal(this, _table.RandomIdInBucket(i, _random), static _ => { });
+                var traversal = new FindNodeTraversal(this, _table.RandomIdInBucket(i, _random), static _ => { })
+                {
+                    Parallelism = _options.Concurrency,
+                };
                 Seed(traversal);
                 traversal.Step();
             }

@@ -60,15 +60,28 @@ public sealed partial class DhtNode
         }
     }
 
-    /// <summary>A querying node is not trusted into the table: if it would fit, it is pinged, and enters on answering.</summary>
+    /// <summary>A querying node is not trusted into the table: if it would fit, it is pinged, and enters on answering.
+    /// No ping when one of our queries to it is already in flight: its answer will do.</summary>
     private void ConsiderQuerier(in NodeId id, NodeEndPoint from)
     {
         if (from.IsIPv6 != AddressFamilyIsIPv6 || _table.Find(id) is not null || !_table.HasRoomFor(id)
-            || _inflight.Count >= _options.Concurrency / 2)
+            || _inflight.Count >= _options.Concurrency / 2 || IsQueryInFlightTo(from))
         {
             return;
         }
         SendQuery(new SingleQuery(KrpcMethod.Ping, from, id, null, static (in KrpcMessage _) => { }, static _ => { }));
+    }
+
+    private bool IsQueryInFlightTo(NodeEndPoint endPoint)
+    {
+        foreach (var query in _inflight.Values)
+        {
+            if (query.Destination == endPoint)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void HandleGetPeers(in KrpcMessage query, NodeEndPoint from, IPEndPoint source)

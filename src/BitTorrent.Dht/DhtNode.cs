@@ -45,6 +45,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         _options = options ?? new DhtNodeOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.K, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Concurrency, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupParallelism, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupWidth, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.SlowQueryTimeout, TimeSpan.Zero, nameof(options));
         _time = _options.TimeProvider;
         _random = _options.Random ?? new Random();
         _logger = _options.Logger ?? NullLogger.Instance;
@@ -67,11 +70,17 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         _budgetRefilledTicks = now;
     }
 
-    /// <summary>K: the bucket size and lookup width.</summary>
+    /// <summary>K: the bucket size, and how many of the closest nodes announces and puts store on.</summary>
     public int K => _options.K;
 
-    /// <summary>Maximum queries in flight.</summary>
+    /// <summary>Maximum queries in flight for the whole node.</summary>
     public int Concurrency => _options.Concurrency;
+
+    /// <summary>α: queries one lookup keeps running at once.</summary>
+    public int LookupParallelism => _options.LookupParallelism;
+
+    /// <summary>How many of the closest live nodes must answer before a lookup finishes.</summary>
+    public int LookupWidth => _options.LookupWidth;
 
     /// <summary>Our node id.</summary>
     public NodeId Id { get; }
@@ -209,7 +218,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Finds peers for <paramref name="infoHash"/>: first those in our own store, then by an iterative get_peers
-    /// traversal. Every new peer is also raised as <see cref="PeerFound"/>. Cancelling stops the traversal and the events.
+    /// traversal that ends once the <see cref="LookupWidth"/> closest live nodes have answered. Every new peer is also raised as <see cref="PeerFound"/>. Cancelling stops the traversal and the events.
     /// </summary>
     public Task<DhtLookupResult> LookupAsync(InfoHash infoHash, CancellationToken cancellationToken = default)
     {
@@ -222,7 +231,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             {
                 var peers = local.Concat(t.Peers).Distinct().ToList();
                 tcs.TrySetResult(new DhtLookupResult(peers, t.Responded, ClosestResponders(t)));
-            });
+            }) { Width = _options.LookupWidth };
             foreach (var peer in local)
             {
                 PeerFound?.Invoke(this, new DhtPeerEventArgs(peer, infoHash, null));
@@ -325,7 +334,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
                 tcs.TrySetResult(cached);
                 return tcs.Task;
             }
-            var traversal = new GetItemTraversal(this, target, options, t => tcs.TrySetResult(t.Item));
+            var traversal = new GetItemTraversal(this, target, options, t => tcs.TrySetResult(t.Item)) { Width = _options.LookupWidth };
             Run(traversal, tcs, null, cancellationToken);
         }
         return tcs.Task;
@@ -507,6 +516,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             _inflight.Clear();
             _waiting.Clear();
             _deadlines.Clear();
+            _slowChecks.Clear();
             foreach (var operation in _pendingOperations.ToList())
             {
                 operation();
@@ -806,7 +816,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             }
             _bootstrapping = false;
             SetReady();
-        });
+        }) { Parallelism = _options.Concurrency };
         Seed(traversal, includeRouters);
         traversal.Step();
     }

@@ -27,11 +27,26 @@ public sealed class DhtNodeOptions
     /// <see cref="DefaultBootstrapNodes"/>, an empty list means none (ready at once).</summary>
     public IReadOnlyList<EndPoint>? BootstrapNodes { get; init; }
 
-    /// <summary>Bucket size and lookup width (K). Default 20.</summary>
+    /// <summary>K: bucket size, nodes per find_node/get_peers answer (at most 20), and how many of the closest nodes announces and puts
+    /// store on (lookups stop earlier, see <see cref="LookupWidth"/>). Default 20.</summary>
     public int K { get; init; } = 20;
 
-    /// <summary>Maximum queries in flight (further queries wait). Default 16.</summary>
+    /// <summary>Maximum queries in flight for the whole node (further queries wait). Default 16.</summary>
     public int Concurrency { get; init; } = 16;
+
+    /// <summary>α: queries one lookup keeps running at once (libtorrent's <c>search_branching</c>); a query that has
+    /// become slow (<see cref="SlowQueryTimeout"/>) no longer counts. Default 4.</summary>
+    public int LookupParallelism { get; init; } = 4;
+
+    /// <summary>A lookup (<see cref="DhtNode.LookupAsync"/>, <see cref="DhtNode.GetAsync"/>) finishes once this many of
+    /// the closest live nodes have answered. Announces, puts and routing-table refreshes still go on until the
+    /// <see cref="K"/> closest have answered, so what they store is found by the narrower lookups. Default 8.</summary>
+    public int LookupWidth { get; init; } = 8;
+
+    /// <summary>A lookup query unanswered after this long frees its slot for another query (it may still answer until
+    /// <see cref="QueryTimeout"/>), so a dead node does not stall the lookup; at or above <see cref="QueryTimeout"/> a
+    /// query holds its slot until it ends. Must be positive. Default 1 s.</summary>
+    public TimeSpan SlowQueryTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Per-query timeout. Default 2 s.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(2);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace BitTorrent.Wire;
 
@@ -62,6 +63,47 @@ public static class MessageReader
     /// <see cref="FrameStatus.Incomplete"/> it is unmoved; otherwise <paramref name="error"/> says what is wrong.
     /// </summary>
     public static FrameStatus TryRead(ref SequenceReader<byte> reader, int maxLength, out WireMessage message, out string? error)
+    {
+        var span = reader.UnreadSpan;
+        if (span.Length >= 4)
+        {
+            // Fast path: a keep-alive, or a fixed-size message whose whole frame is in the current segment.
+            int frameLength = BinaryPrimitives.ReadInt32BigEndian(span);
+            if (frameLength == 0)
+            {
+                message = new WireMessage(default, isKeepAlive: true, 0, 0, 0, default);
+                error = null;
+                reader.Advance(4);
+                return FrameStatus.Complete;
+            }
+            if (frameLength is > 0 and <= 13 && frameLength <= maxLength && span.Length - 4 >= frameLength)
+            {
+                var fixedId = (MessageId)span[4];
+                if (ExpectedSize(fixedId) == frameLength - 1)
+                {
+                    message = ParseFixed(fixedId, span.Slice(5, frameLength - 1));
+                    error = null;
+                    reader.Advance(4 + frameLength);
+                    return FrameStatus.Complete;
+                }
+            }
+        }
+        return TryReadAny(ref reader, maxLength, out message, out error);
+    }
+
+    /// <summary>A message of one of the fixed sizes (0, 2, 4 or 12 bytes after the id), already checked against its id.</summary>
+    private static WireMessage ParseFixed(MessageId id, ReadOnlySpan<byte> fields) => fields.Length switch
+    {
+        0 => new WireMessage(id, false, 0, 0, 0, default),
+        2 => new WireMessage(id, false, BinaryPrimitives.ReadUInt16BigEndian(fields), 0, 0, default),
+        4 => new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), 0, 0, default),
+        _ => new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), BinaryPrimitives.ReadInt32BigEndian(fields[4..]),
+            BinaryPrimitives.ReadInt32BigEndian(fields[8..]), default),
+    };
+
+    /// <summary>Every other frame: variable-size messages, frames split across segments, and errors.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static FrameStatus TryReadAny(ref SequenceReader<byte> reader, int maxLength, out WireMessage message, out string? error)
     {
         message = default;
         error = null;

@@ -5,51 +5,70 @@ using System.Text.Json;
 namespace BitTorrent.Benchmarks.Transfer;
 
 /// <summary>
-/// <c>transfer [--size-mib N] [--depth N]</c>: moves N MiB as 16 KiB blocks over one loopback TCP connection with
+/// <c>transfer [--size-mib N] [--depth N] [--rounds N]</c>: moves N MiB as 16 KiB blocks over one loopback TCP connection with
 /// pipelined requests, for the minimal pump (the ceiling), the npm bittorrent-protocol under Node, and our Wire.
 /// </summary>
 internal static class TransferBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int sizeMiB = 1024, depth = 64;
+        int sizeMiB = 1024, depth = 64, rounds = 5;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             int value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             if (args[i] == "--size-mib") sizeMiB = value;
             else if (args[i] == "--depth") depth = value;
+            else if (args[i] == "--rounds") rounds = value;
             else throw new ArgumentException($"unknown option {args[i]}");
         }
         int blocks = sizeMiB * 64;
+        int warmUp = blocks / 8; // steady-state allocations are counted after the first eighth of the blocks
         long bytes = (long)blocks * 16384;
-        Console.WriteLine($"loopback transfer: {sizeMiB} MiB as {blocks} blocks of 16 KiB, {depth} requests in flight, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"loopback transfer: {sizeMiB} MiB as {blocks} blocks of 16 KiB, {depth} requests in flight, {rounds} rounds, {Environment.ProcessorCount} cores");
 
         // Warm-up (JIT, socket buffers) on a small transfer for each C# contestant.
         await MinimalPump.RunAsync(4096, depth);
         await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: false);
         await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: true);
 
-        var results = new List<TransferResult>
+        // The contestants take turns within each round, so background load on a shared machine hits them alike.
+        var contestants = new Func<Task<TransferResult>>[]
         {
-            await Measure.RunAsync("minimal C# pump (ceiling)", bytes, blocks, () => MinimalPump.RunAsync(blocks, depth)),
-            await RunNodeAsync(sizeMiB, depth, bytes),
-            await Measure.RunAsync("BitTorrent.Wire, a new byte[] per block", bytes, blocks, () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false)),
-            await Measure.RunAsync("BitTorrent.Wire, into the caller's buffers", bytes, blocks, () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true)),
+            () => Measure.RunAsync("minimal C# pump (ceiling)", bytes, blocks, () => MinimalPump.RunAsync(blocks, depth)),
+            () => RunNodeAsync(sizeMiB, depth, bytes),
+            () => Measure.RunAsync("BitTorrent.Wire, a new byte[] per block", bytes, blocks, warmUp,
+                () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false, warmUp)),
+            () => Measure.RunAsync("BitTorrent.Wire, into the caller's buffers", bytes, blocks, warmUp,
+                () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, warmUp)),
         };
+        var runs = contestants.Select(_ => new List<TransferResult>()).ToArray();
+        for (int round = 0; round < rounds; round++)
+            for (int c = 0; c < contestants.Length; c++)
+                runs[c].Add(await contestants[c]());
+
         Console.WriteLine();
-        Console.WriteLine("| contestant | MB/s | seconds | CPU seconds | allocated per block |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var r in results)
+        Console.WriteLine("| contestant | MB/s, median (min–max) | seconds | CPU seconds | allocated per block, whole run | allocated per block, steady state |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var medians = runs.Select(Median).ToArray();
+        for (int c = 0; c < runs.Length; c++)
+        {
+            var r = medians[c];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.MegabytesPerSecond:F0} | {r.Seconds:F2} | {r.CpuSeconds:F2} | {(r.AllocatedPerBlock is double a ? $"{a:F0} B" : "n/a (V8 heap)")} |"));
-        var pump = results[0];
-        var js = results[1];
+                $"| {r.Name} | {r.MegabytesPerSecond:F0} ({runs[c].Min(x => x.MegabytesPerSecond):F0}–{runs[c].Max(x => x.MegabytesPerSecond):F0}) | {r.Seconds:F2} | {r.CpuSeconds:F2} | {(r.AllocatedPerBlock is double a ? $"{a:F0} B" : "n/a (V8 heap)")} | {(r.SteadyAllocatedPerBlock is double s ? $"{s:F1} B" : "")} |"));
+        }
         Console.WriteLine();
-        foreach (var wire in results.Skip(2))
+        for (int c = 2; c < runs.Length; c++)
+        {
+            // Ratios per round (same load), then their median.
+            var ofPump = runs[c].Select((r, i) => r.MegabytesPerSecond / runs[0][i].MegabytesPerSecond).Order().ToArray();
+            var ofJs = runs[c].Select((r, i) => r.MegabytesPerSecond / runs[1][i].MegabytesPerSecond).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{wire.Name}: {wire.MegabytesPerSecond / pump.MegabytesPerSecond:P0} of the minimal pump, {wire.MegabytesPerSecond / js.MegabytesPerSecond:F1}x bittorrent-protocol"));
+                $"{medians[c].Name}: {ofPump[ofPump.Length / 2]:P0} of the minimal pump ({ofPump[0]:P0}–{ofPump[^1]:P0}), {ofJs[ofJs.Length / 2]:F1}x bittorrent-protocol ({ofJs[0]:F1}–{ofJs[^1]:F1}) per round"));
+        }
         return 0;
     }
+
+    private static TransferResult Median(List<TransferResult> runs) => runs.OrderBy(r => r.MegabytesPerSecond).ElementAt(runs.Count / 2);
 
     private static async Task<TransferResult> RunNodeAsync(int sizeMiB, int depth, long bytes)
     {

@@ -9,7 +9,8 @@ internal static class WireTransfer
 {
     private const int Block = 16384;
 
-    public static async Task RunAsync(int blocks, int depth, bool intoCallerBuffers)
+    /// <summary>Moves <paramref name="blocks"/> blocks; returns the bytes allocated (all threads) after the first <paramref name="warmUpBlocks"/> had completed.</summary>
+    public static async Task<long> RunAsync(int blocks, int depth, bool intoCallerBuffers, int warmUpBlocks = 0)
     {
         var hash = InfoHash.Parse("0101010101010101010101010101010101010101");
         var data = new byte[Block];
@@ -28,12 +29,14 @@ internal static class WireTransfer
         leecher.Interested();
         await unchoked.Task;
 
-        if (intoCallerBuffers) await PumpIntoBuffersAsync(leecher, blocks, depth);
-        else await PumpArraysAsync(leecher, blocks, depth);
+        var steady = new SteadyState(warmUpBlocks);
+        if (intoCallerBuffers) await PumpIntoBuffersAsync(leecher, blocks, depth, steady);
+        else await PumpArraysAsync(leecher, blocks, depth, steady);
+        return steady.AllocatedSinceWarmUp();
     }
 
     /// <summary>Each completed request hands out a new 16 KiB array.</summary>
-    private static async Task PumpArraysAsync(global::BitTorrent.Wire.Wire leecher, int blocks, int depth)
+    private static async Task PumpArraysAsync(global::BitTorrent.Wire.Wire leecher, int blocks, int depth, SteadyState steady)
     {
         var inFlight = new Queue<ValueTask<byte[]>>(depth);
         int sent = 0;
@@ -42,6 +45,7 @@ internal static class WireTransfer
         {
             var block = await inFlight.Dequeue();
             if (block.Length != Block) throw new InvalidDataException("short block");
+            steady.Completed();
             if (sent < blocks)
             {
                 inFlight.Enqueue(leecher.RequestAsync(sent / 16, sent % 16 * Block, Block));
@@ -51,7 +55,7 @@ internal static class WireTransfer
     }
 
     /// <summary>Blocks land in a ring of caller-owned buffers, one per request in flight: nothing is allocated per block.</summary>
-    private static async Task PumpIntoBuffersAsync(global::BitTorrent.Wire.Wire leecher, int blocks, int depth)
+    private static async Task PumpIntoBuffersAsync(global::BitTorrent.Wire.Wire leecher, int blocks, int depth, SteadyState steady)
     {
         var ring = new byte[depth][];
         for (int i = 0; i < depth; i++) ring[i] = new byte[Block];
@@ -61,11 +65,26 @@ internal static class WireTransfer
         while (inFlight.Count > 0)
         {
             if (await inFlight.Dequeue() != Block) throw new InvalidDataException("short block");
+            steady.Completed();
             if (sent < blocks)
             {
                 inFlight.Enqueue(leecher.RequestAsync(sent / 16, sent % 16 * Block, ring[sent % depth]));
                 sent++;
             }
         }
+    }
+
+    /// <summary>Reads the process-wide allocation counter once the warm-up blocks have completed.</summary>
+    private sealed class SteadyState(int warmUpBlocks)
+    {
+        private int _completed;
+        private long _start = GC.GetTotalAllocatedBytes(precise: true);
+
+        public void Completed()
+        {
+            if (++_completed == warmUpBlocks) _start = GC.GetTotalAllocatedBytes(precise: true);
+        }
+
+        public long AllocatedSinceWarmUp() => GC.GetTotalAllocatedBytes(precise: true) - _start;
     }
 }

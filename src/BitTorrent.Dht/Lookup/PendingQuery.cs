@@ -23,6 +23,13 @@ internal abstract class PendingQuery
 
     public long DeadlineTicks { get; set; }
 
+    /// <summary>When the query counts as slow (see <see cref="ReportsSlow"/>).</summary>
+    public long SlowTicks { get; set; }
+
+    /// <summary>True when the node should call <see cref="OnSlow"/> once the query has been unanswered for
+    /// <see cref="DhtNodeOptions.SlowQueryTimeout"/>.</summary>
+    public virtual bool ReportsSlow => false;
+
     /// <summary>Answered, failed or cancelled.</summary>
     public bool IsDone { get; set; }
 
@@ -31,6 +38,11 @@ internal abstract class PendingQuery
 
     /// <summary>A matched response.</summary>
     public abstract void OnResponse(in KrpcMessage response);
+
+    /// <summary>Still unanswered after the slow-query timeout; an answer or failure may follow.</summary>
+    public virtual void OnSlow()
+    {
+    }
 
     /// <summary>A KRPC error (code &gt; 0), a timeout (<see cref="Timeout"/>) or cancellation (<see cref="Cancelled"/>).</summary>
     public abstract void OnFailure(long errorCode);

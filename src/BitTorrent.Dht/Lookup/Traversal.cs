@@ -3,8 +3,10 @@ using BitTorrent.Dht.Krpc;
 namespace BitTorrent.Dht.Lookup;
 
 /// <summary>
-/// An iterative Kademlia lookup towards a target: queries the closest unqueried candidates, up to the node's
-/// concurrency at once, until the K closest live candidates have all answered.
+/// An iterative Kademlia lookup towards a target: keeps up to α (<see cref="DhtNodeOptions.LookupParallelism"/>)
+/// queries running to the closest unqueried candidates, and finishes once the <see cref="Width"/> closest live
+/// candidates have all answered with no query outstanding ahead of them. A query unanswered after
+/// <see cref="DhtNodeOptions.SlowQueryTimeout"/> gives up its slot (it may still answer until it times out).
 /// </summary>
 internal abstract class Traversal
 {
@@ -12,7 +14,7 @@ internal abstract class Traversal
 
     private readonly List<Candidate> _candidates = [];
     private readonly HashSet<NodeEndPoint> _seen = [];
-    private int _inFlight;
+    private int _active;
 
     protected Traversal(DhtNode node, NodeId target, KrpcMethod method)
     {
@@ -20,6 +22,8 @@ internal abstract class Traversal
         Target = target;
         TargetBytes = target.ToArray();
         Method = method;
+        Width = node.K;
+        Parallelism = node.LookupParallelism;
     }
 
     /// <summary>The target as a heap array, so query arguments can point at it.</summary>
@@ -34,6 +38,12 @@ internal abstract class Traversal
     public bool IsDone { get; private set; }
 
     public int Responded { get; private set; }
+
+    /// <summary>How many of the closest live candidates must have answered before the traversal finishes. Default K.</summary>
+    public int Width { get; init; }
+
+    /// <summary>α: queries kept running at once (slow ones not counted). Default <see cref="DhtNode.LookupParallelism"/>.</summary>
+    public int Parallelism { get; init; }
 
     /// <summary>Adds a seed candidate (a routing-table contact or a bootstrap address without an id).</summary>
     public void AddCandidate(NodeId? id, NodeEndPoint endPoint)
@@ -73,38 +83,47 @@ internal abstract class Traversal
         return _candidates.Count;
     }
 
-    /// <summary>Sends queries while slots are free; finishes when nothing is left to ask.</summary>
+    /// <summary>Sends queries while slots are free; finishes when the closest <see cref="Width"/> live candidates have
+    /// answered (or nothing is left to ask).</summary>
     public void Step()
     {
         if (IsDone)
         {
             return;
         }
-        int considered = 0;
+        int answered = 0;
+        bool pending = false;
         // Candidates are only added by responses, never while this loop runs, so indexing is safe.
-        for (int i = 0; i < _candidates.Count; i++)
+        for (int i = 0; i < _candidates.Count && answered < Width; i++)
         {
             var candidate = _candidates[i];
+            if (candidate.State == CandidateState.Responded)
+            {
+                answered++;
+                continue;
+            }
             if (candidate.State == CandidateState.Failed)
             {
                 continue;
             }
-            if (considered++ >= Node.K)
+            pending = true;
+            if (candidate.State == CandidateState.InFlight)
+            {
+                continue;
+            }
+            if (_active >= Parallelism)
             {
                 break;
             }
-            if (candidate.State == CandidateState.New && _inFlight < Node.Concurrency)
+            candidate.State = CandidateState.InFlight;
+            _active++;
+            Node.SendQuery(candidate);
+            if (IsDone)
             {
-                candidate.State = CandidateState.InFlight;
-                _inFlight++;
-                Node.SendQuery(candidate);
-                if (IsDone)
-                {
-                    return;
-                }
+                return;
             }
         }
-        if (_inFlight == 0)
+        if (!pending)
         {
             Finish();
         }
@@ -134,7 +153,7 @@ internal abstract class Traversal
 
     private void HandleResponse(Candidate candidate, in KrpcMessage response)
     {
-        _inFlight--;
+        Settle(candidate);
         if (IsDone)
         {
             return;
@@ -161,9 +180,30 @@ internal abstract class Traversal
 
     private void HandleFailure(Candidate candidate)
     {
-        _inFlight--;
+        Settle(candidate);
         candidate.State = CandidateState.Failed;
         Step();
+    }
+
+    /// <summary>The query to <paramref name="candidate"/> has been unanswered for a while: free its slot.</summary>
+    private void HandleSlow(Candidate candidate)
+    {
+        if (candidate.IsSlow)
+        {
+            return;
+        }
+        candidate.IsSlow = true;
+        _active--;
+        Step();
+    }
+
+    /// <summary>The query to <paramref name="candidate"/> ended: it no longer holds a slot.</summary>
+    private void Settle(Candidate candidate)
+    {
+        if (!candidate.IsSlow)
+        {
+            _active--;
+        }
     }
 
     private void AddNodes(ReadOnlySpan<byte> compact, int addressLength)
@@ -207,6 +247,13 @@ internal abstract class Traversal
         public CandidateState State { get; set; }
 
         public byte[]? Token { get; set; }
+
+        /// <summary>Unanswered past the slow-query timeout: no longer holds a slot.</summary>
+        public bool IsSlow { get; set; }
+
+        public override bool ReportsSlow => true;
+
+        public override void OnSlow() => _owner.HandleSlow(this);
 
         public override void WriteArguments(ref KrpcMessage message) => _owner.WriteArguments(ref message);
 

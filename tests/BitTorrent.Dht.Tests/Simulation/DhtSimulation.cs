@@ -40,6 +40,12 @@ internal sealed record DhtSimulationOptions
 
     /// <summary>Queries in flight per node; null keeps the <see cref="DhtNodeOptions"/> default.</summary>
     public int? Concurrency { get; init; }
+
+    /// <summary>Queries in flight per lookup (α); null keeps the <see cref="DhtNodeOptions"/> default.</summary>
+    public int? LookupParallelism { get; init; }
+
+    /// <summary>Closest live nodes a lookup waits for; null keeps the <see cref="DhtNodeOptions"/> default.</summary>
+    public int? LookupWidth { get; init; }
 }
 
 /// <summary>
@@ -75,6 +81,8 @@ internal sealed class DhtSimulation : IDisposable
                 BootstrapNodes = bootstrap,
                 K = options.K ?? Defaults.K,
                 Concurrency = options.Concurrency ?? Defaults.Concurrency,
+                LookupParallelism = options.LookupParallelism ?? Defaults.LookupParallelism,
+                LookupWidth = options.LookupWidth ?? Defaults.LookupWidth,
             };
             _nodes[i] = new DhtNode(nodeOptions);
         }

@@ -40,12 +40,13 @@ public class DhtSimulationTests(ITestOutputHelper output)
     [InlineData(200, 0.1, 0.95)]
     [InlineData(1000, 0.0, 0.99)]
     [InlineData(1000, 0.1, 0.95)]
-    public void With_default_options_lookups_succeed_and_move_fewer_bytes_than_bittorrent_dht(int nodes, double loss, double minimumSuccess)
+    public void With_default_options_lookups_succeed_and_send_fewer_messages_and_bytes_than_bittorrent_dht(int nodes, double loss, double minimumSuccess)
     {
         var figures = Measure(new DhtSimulationOptions { Nodes = nodes, Seed = 11, LossRate = loss });
 
         Assert.True(figures.SuccessRate >= minimumSuccess, $"success {figures.SuccessRate:P1}");
         var npm = NpmReference.At(nodes, loss);
+        Assert.True(figures.MeanMessages < npm.MeanMessages, $"messages/lookup {figures.MeanMessages:F1}, bittorrent-dht {npm.MeanMessages:F1}");
         Assert.True(figures.MeanBytes < npm.MeanBytes, $"bytes/lookup {figures.MeanBytes:F0}, bittorrent-dht {npm.MeanBytes:F0}");
     }
 
@@ -56,7 +57,10 @@ public class DhtSimulationTests(ITestOutputHelper output)
     [InlineData(1000, 0.1, 0.95)]
     public void With_bep5_parameters_lookups_send_fewer_messages_than_bittorrent_dht(int nodes, double loss, double minimumSuccess)
     {
-        var figures = Measure(new DhtSimulationOptions { Nodes = nodes, Seed = 11, LossRate = loss, K = 8, Concurrency = 3 });
+        var figures = Measure(new DhtSimulationOptions
+        {
+            Nodes = nodes, Seed = 11, LossRate = loss, K = 8, Concurrency = 3, LookupParallelism = 3,
+        });
 
         Assert.True(figures.SuccessRate >= minimumSuccess, $"success {figures.SuccessRate:P1}");
         var npm = NpmReference.At(nodes, loss);
@@ -68,7 +72,9 @@ public class DhtSimulationTests(ITestOutputHelper output)
         using var simulation = new DhtSimulation(options);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.True(simulation.Bootstrap());
-        output.WriteLine($"{options.Nodes} nodes, loss {options.LossRate:P0}, K {simulation.Nodes[0].K}, concurrency {simulation.Nodes[0].Concurrency}: " +
+        var node = simulation.Nodes[0];
+        output.WriteLine($"{options.Nodes} nodes, loss {options.LossRate:P0}, K {node.K}, concurrency {node.Concurrency}, " +
+            $"α {node.LookupParallelism}, lookup width {node.LookupWidth}: " +
             $"bootstrap {clock.Elapsed.TotalSeconds:F1} s real, {simulation.Time.Elapsed.TotalSeconds:F0} s virtual, " +
             $"mean table {simulation.Nodes.Average(n => n.NodeCount):F1}");
         var figures = LookupFigures.Measure(simulation, 100);

@@ -40,6 +40,7 @@ public class LargeDhtSimulationTests(ITestOutputHelper output)
         Write($"loss 0 %: {clean}, allocated {(GC.GetAllocatedBytesForCurrentThread() - allocated) / 100 / 1024.0:F1} KiB per announce+lookup");
         Assert.True(clean.SuccessRate >= 0.99, clean.ToString());
         Assert.True(clean.MeanBytes < npm.MeanBytes, $"bytes/lookup {clean.MeanBytes:F0}, bittorrent-dht at 1,000 nodes {npm.MeanBytes:F0}");
+        Assert.True(clean.MeanMessages < npm.MeanMessages, $"messages/lookup {clean.MeanMessages:F1}, bittorrent-dht at 1,000 nodes {npm.MeanMessages:F1}");
 
         simulation.Network.LossRate = 0.1;
         var lossy = LookupFigures.Measure(simulation, 100);
