@@ -361,6 +361,27 @@ public class DualStackTests
     }
 
     [Fact]
+    public void A_paired_ipv6_node_asked_for_n4_only_answers_with_its_siblings_ipv4_contacts()
+    {
+        // libtorrent's IPv4 node queries IPv6 addresses this way (through its IPv6 socket, want = [n4]).
+        var network = new TestNetwork();
+        var v4 = CreateNode(network, "10.0.0.1");
+        var v6 = CreateNode(network, "fd00::1");
+        v6.PairWith(v4);
+        v4.Listen();
+        v6.Listen();
+        var contact4 = NodeId.CreateRandom(new Random(11));
+        Assert.True(v4.AddNode(new IPEndPoint(IPAddress.Parse("10.5.5.5"), 6881), contact4));
+        Assert.True(v6.AddNode(new IPEndPoint(IPAddress.Parse("2001:db8:5::5"), 6881), NodeId.CreateRandom(new Random(12))));
+        var client = new RawClient(network, new IPEndPoint(IPAddress.Parse("2001:db8:ff::9"), 6881));
+
+        var r = client.Query(v6.LocalEndPoint!, "find_node", FindNode(NodeId.CreateRandom(new Random(13)), "n4"))!.Get<BDictionary>("r")!;
+
+        Assert.Equal(new[] { contact4 }, Ids(r.GetBytes("nodes")?.ToArray(), 26));
+        Assert.False(r.ContainsKey("nodes6"));
+    }
+
+    [Fact]
     public void An_unpaired_node_answers_want_n4_n6_with_its_own_family_only()
     {
         var network = new TestNetwork();
