@@ -51,8 +51,8 @@ public class DualStackTests
             .ToDictionary(g => g.Key, g => g.Last());
 
     /// <summary>Makes a node send find_node (bootstrap), get_peers, get and ping to a raw peer; returns what the peer got.</summary>
-    private static (Dictionary<string, BDictionary> Queries, List<byte[]> Raw) SendEveryQueryKind(TestNetwork network, Func<IReadOnlyList<EndPoint>, DhtNode> create,
-        Action<DhtNode>? beforeListen = null)
+    private static (Dictionary<string, BDictionary> Queries, List<byte[]> Raw) SendEveryQueryKind(TestNetwork network,
+        Func<IReadOnlyList<EndPoint>, DhtNode> create, Action<DhtNode>? beforeListen = null)
     {
         var peer = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881));
         var node = create([peer.EndPoint]);
