@@ -20,6 +20,18 @@ public class DualStackTests
             Concurrency = concurrency,
         });
 
+    /// <summary>An IPv4 node (10.0.0.1) and an IPv6 node (fd00::1) on <paramref name="network"/>, paired (by either side) and listening.</summary>
+    private static (DhtNode V4, DhtNode V6) ListeningPair(TestNetwork network, bool pairFromIPv6 = false, int ipv6Concurrency = 16)
+    {
+        var v4 = CreateNode(network, "10.0.0.1");
+        var v6 = CreateNode(network, "fd00::1", concurrency: ipv6Concurrency);
+        if (pairFromIPv6) v6.PairWith(v4);
+        else v4.PairWith(v6);
+        v4.Listen();
+        v6.Listen();
+        return (v4, v6);
+    }
+
     /// <summary>The compact node info of <paramref name="nodes"/> (20-byte id, address, port), as in nodes / nodes6.</summary>
     private static byte[] Compact(params (NodeId Id, IPEndPoint EndPoint)[] nodes)
     {
@@ -126,11 +138,7 @@ public class DualStackTests
     public void Nodes6_from_a_response_enter_the_sibling_table_only_after_they_answer_a_ping()
     {
         var network = new TestNetwork();
-        var v4 = CreateNode(network, "10.0.0.1");
-        var v6 = CreateNode(network, "fd00::1");
-        v4.PairWith(v6);
-        v4.Listen();
-        v6.Listen();
+        var (v4, v6) = ListeningPair(network);
         var responder = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881));
         v4.AddNode(responder.EndPoint, responder.Id);
         var honest = new RawClient(network, new IPEndPoint(IPAddress.Parse("2001:db8:1::1"), 6881));
@@ -179,11 +187,7 @@ public class DualStackTests
     public void Nodes_from_a_response_to_the_ipv6_node_reach_the_ipv4_sibling()
     {
         var network = new TestNetwork();
-        var v4 = CreateNode(network, "10.0.0.1");
-        var v6 = CreateNode(network, "fd00::1");
-        v6.PairWith(v4);
-        v4.Listen();
-        v6.Listen();
+        var (v4, v6) = ListeningPair(network, pairFromIPv6: true);
         var responder = new RawClient(network, new IPEndPoint(IPAddress.Parse("2001:db8:9::9"), 6881));
         v6.AddNode(responder.EndPoint, responder.Id);
         var contact = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.7.7.7"), 6881));
@@ -203,11 +207,7 @@ public class DualStackTests
     public void At_most_eight_foreign_nodes_are_handed_over_per_response()
     {
         var network = new TestNetwork();
-        var v4 = CreateNode(network, "10.0.0.1");
-        var v6 = CreateNode(network, "fd00::1", concurrency: 128);
-        v4.PairWith(v6);
-        v4.Listen();
-        v6.Listen();
+        var (v4, v6) = ListeningPair(network, ipv6Concurrency: 128);
         var responder = new RawClient(network, new IPEndPoint(IPAddress.Parse("10.9.9.9"), 6881));
         v4.AddNode(responder.EndPoint, responder.Id);
         var random = new Random(7);
@@ -333,11 +333,7 @@ public class DualStackTests
     public void A_paired_node_answers_want_n6_with_the_eight_closest_contacts_of_its_sibling()
     {
         var network = new TestNetwork();
-        var v4 = CreateNode(network, "10.0.0.1");
-        var v6 = CreateNode(network, "fd00::1");
-        v4.PairWith(v6);
-        v4.Listen();
-        v6.Listen();
+        var (v4, v6) = ListeningPair(network);
         var random = new Random(3);
         for (int i = 1; i <= 12; i++)
         {
@@ -365,11 +361,7 @@ public class DualStackTests
     {
         // libtorrent's IPv4 node queries IPv6 addresses this way (through its IPv6 socket, want = [n4]).
         var network = new TestNetwork();
-        var v4 = CreateNode(network, "10.0.0.1");
-        var v6 = CreateNode(network, "fd00::1");
-        v6.PairWith(v4);
-        v4.Listen();
-        v6.Listen();
+        var (v4, v6) = ListeningPair(network, pairFromIPv6: true);
         var contact4 = NodeId.CreateRandom(new Random(11));
         Assert.True(v4.AddNode(new IPEndPoint(IPAddress.Parse("10.5.5.5"), 6881), contact4));
         Assert.True(v6.AddNode(new IPEndPoint(IPAddress.Parse("2001:db8:5::5"), 6881), NodeId.CreateRandom(new Random(12))));
@@ -400,11 +392,7 @@ public class DualStackTests
     public void Answers_with_both_families_stay_within_1024_bytes()
     {
         var network = new TestNetwork();
-        var v4 = CreateNode(network, "10.0.0.1");
-        var v6 = CreateNode(network, "fd00::1");
-        v4.PairWith(v6);
-        v4.Listen();
-        v6.Listen();
+        var (v4, v6) = ListeningPair(network);
         var random = new Random(9);
         for (int i = 1; i <= 20; i++)
         {
