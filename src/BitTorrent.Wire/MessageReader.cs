@@ -148,19 +148,11 @@ public static class MessageReader
             return FrameStatus.Malformed;
         }
         var fields = head[1..];
-        message = id switch
+        message = expected >= 0 ? ParseFixed(id, fields[..expected]) : id switch
         {
-            MessageId.Choke or MessageId.Unchoke or MessageId.Interested or MessageId.NotInterested or MessageId.HaveAll or MessageId.HaveNone =>
-                new WireMessage(id, false, 0, 0, 0, default),
-            MessageId.Have or MessageId.Suggest or MessageId.AllowedFast =>
-                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), 0, 0, default),
-            MessageId.Request or MessageId.Cancel or MessageId.Reject =>
-                new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), BinaryPrimitives.ReadInt32BigEndian(fields[4..]),
-                    BinaryPrimitives.ReadInt32BigEndian(fields[8..]), default),
             MessageId.Piece =>
                 new WireMessage(id, false, BinaryPrimitives.ReadInt32BigEndian(fields), BinaryPrimitives.ReadInt32BigEndian(fields[4..]),
                     size - 8, reader.UnreadSequence.Slice(13, size - 8)),
-            MessageId.Port => new WireMessage(id, false, BinaryPrimitives.ReadUInt16BigEndian(fields), 0, 0, default),
             MessageId.Extended => new WireMessage(id, false, fields[0], 0, size - 1, reader.UnreadSequence.Slice(6, size - 1)),
             _ => new WireMessage(id, false, 0, 0, size, reader.UnreadSequence.Slice(5, size)),
         };
