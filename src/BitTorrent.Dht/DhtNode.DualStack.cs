@@ -152,13 +152,11 @@ public sealed partial class DhtNode
     /// </summary>
     private void ConsiderUnverifiedNode(in NodeId id, NodeEndPoint at)
     {
-        if (at.IsIPv6 != AddressFamilyIsIPv6 || id == Id || at == _externalAddress || at == NodeEndPoint.From(_transport!.LocalEndPoint)
-            || _table.Find(id) is not null || !_table.HasRoomFor(id)
-            || _waiting.Count > 0 || _inflight.Count >= _options.Concurrency / 2 || IsQueryInFlightTo(at))
+        if (id == Id || at == _externalAddress || at == NodeEndPoint.From(_transport!.LocalEndPoint) || _waiting.Count > 0)
         {
             return;
         }
-        SendQuery(new SingleQuery(KrpcMethod.Ping, at, id, null, static (in KrpcMessage _) => { }, static _ => { }));
+        PingIfItWouldFit(id, at);
     }
 
     /// <summary>

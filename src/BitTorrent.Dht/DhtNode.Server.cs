@@ -23,7 +23,8 @@ public sealed partial class DhtNode
         var querier = new NodeId(query.Id);
         if (!query.ReadOnly && querier != Id)
         {
-            ConsiderQuerier(querier, from);
+            // A querying node is not trusted into the table: if it would fit, it is pinged, and enters on answering.
+            PingIfItWouldFit(querier, from);
         }
         switch (query.Method)
         {
@@ -60,16 +61,19 @@ public sealed partial class DhtNode
         }
     }
 
-    /// <summary>A querying node is not trusted into the table: if it would fit, it is pinged, and enters on answering.
-    /// No ping when one of our queries to it is already in flight: its answer will do.</summary>
-    private void ConsiderQuerier(in NodeId id, NodeEndPoint from)
+    /// <summary>
+    /// Pings a node we have not verified when it is of our family, not in the table, would fit it, no query to it is in
+    /// flight (its answer will do) and half the concurrency stays free; the answer, carrying <paramref name="id"/>, puts
+    /// it in the table.
+    /// </summary>
+    private void PingIfItWouldFit(in NodeId id, NodeEndPoint at)
     {
-        if (from.IsIPv6 != AddressFamilyIsIPv6 || _table.Find(id) is not null || !_table.HasRoomFor(id)
-            || _inflight.Count >= _options.Concurrency / 2 || IsQueryInFlightTo(from))
+        if (at.IsIPv6 != AddressFamilyIsIPv6 || _table.Find(id) is not null || !_table.HasRoomFor(id)
+            || _inflight.Count >= _options.Concurrency / 2 || IsQueryInFlightTo(at))
         {
             return;
         }
-        SendQuery(new SingleQuery(KrpcMethod.Ping, from, id, null, static (in KrpcMessage _) => { }, static _ => { }));
+        SendQuery(new SingleQuery(KrpcMethod.Ping, at, id, null, static (in KrpcMessage _) => { }, static _ => { }));
     }
 
     private bool IsQueryInFlightTo(NodeEndPoint endPoint)
