@@ -97,18 +97,15 @@ public sealed partial class DhtNode
         {
             return;
         }
-        var compact = AddressFamilyIsIPv6 ? response.Nodes : response.Nodes6;
-        int addressLength = AddressFamilyIsIPv6 ? 4 : 16;
-        int entry = NodeId.Length + addressLength + 2;
-        for (int offset = 0; offset + entry <= compact.Length; offset += entry)
+        foreach (var node in new CompactNodeInfo(AddressFamilyIsIPv6 ? response.Nodes : response.Nodes6, ipv6: !AddressFamilyIsIPv6))
         {
             if (_foreignNodes is { Count: >= MaxForeignNodesPerResponse })
             {
                 return;
             }
-            if (NodeEndPoint.TryReadCompact(compact.Slice(offset + NodeId.Length, addressLength + 2), out var at) && at.Port != 0)
+            if (node.EndPoint.Port != 0)
             {
-                (_foreignNodes ??= []).Add((new NodeId(compact.Slice(offset, NodeId.Length)), at));
+                (_foreignNodes ??= []).Add(node);
             }
         }
     }

@@ -667,14 +667,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             samples.Add(new InfoHash(response.Samples.Slice(offset, InfoHash.Length)));
         }
         var nodes = new List<DhtNodeInfo>();
-        var compact = AddressFamilyIsIPv6 ? response.Nodes6 : response.Nodes;
-        int entry = NodeId.Length + (AddressFamilyIsIPv6 ? 18 : 6);
-        for (int offset = 0; offset + entry <= compact.Length; offset += entry)
+        foreach (var (id, at) in new CompactNodeInfo(AddressFamilyIsIPv6 ? response.Nodes6 : response.Nodes, AddressFamilyIsIPv6))
         {
-            if (NodeEndPoint.TryReadCompact(compact.Slice(offset + NodeId.Length, entry - NodeId.Length), out var at))
-            {
-                nodes.Add(new DhtNodeInfo(new NodeId(compact.Slice(offset, NodeId.Length)), at.ToIPEndPoint()));
-            }
+            nodes.Add(new DhtNodeInfo(id, at.ToIPEndPoint()));
         }
         return new DhtSampleResult(TimeSpan.FromSeconds(Math.Clamp(response.Interval ?? 0, 0, 21600)), response.Num ?? samples.Count, samples, nodes);
     }

@@ -172,8 +172,8 @@ internal abstract class Traversal
         {
             candidate.Token = response.Token.ToArray();
         }
-        AddNodes(response.Nodes, 4);
-        AddNodes(response.Nodes6, 16);
+        AddNodes(response.Nodes, ipv6: false);
+        AddNodes(response.Nodes6, ipv6: true);
         OnResponse(candidate, response);
         Step();
     }
@@ -206,18 +206,14 @@ internal abstract class Traversal
         }
     }
 
-    private void AddNodes(ReadOnlySpan<byte> compact, int addressLength)
+    private void AddNodes(ReadOnlySpan<byte> compact, bool ipv6)
     {
-        int entry = NodeId.Length + addressLength + 2;
-        if (Node.AddressFamilyIsIPv6 != (addressLength == 16))
+        if (Node.AddressFamilyIsIPv6 != ipv6)
         {
             return;
         }
-        for (int offset = 0; offset + entry <= compact.Length; offset += entry)
+        foreach (var (id, endPoint) in new CompactNodeInfo(compact, ipv6))
         {
-            var id = new NodeId(compact.Slice(offset, NodeId.Length));
-            var endPoint = NodeEndPoint.FromAddressBytes(compact.Slice(offset + NodeId.Length, addressLength),
-                (ushort)((compact[offset + entry - 2] << 8) | compact[offset + entry - 1]));
             AddCandidate(id, endPoint);
         }
     }
