@@ -158,15 +158,7 @@ public class WireIntegrationTests
     public async Task After_have_all_with_an_unknown_piece_count_a_donthave_keeps_the_other_pieces()
     {
         await using var pair = WirePair.Create();
-        pair.A.Use(w => new LtDontHave(w));
-        var leecher = pair.B.Use(w => new LtDontHave(w));
-        var haveAll = WirePair.NextPlain(h => pair.B.HaveAllReceived += h);
-        await pair.ConnectAsync(WireExtensions.Fast);
-        pair.A.HaveAll();
-        await haveAll.WaitAsync(Wait);
-        var received = WirePair.Next<DontHaveEventArgs>(h => leecher.DontHaveReceived += h);
-        pair.A.GetExtension<LtDontHave>()!.DontHave(5);
-        Assert.Equal(5, (await received.WaitAsync(Wait)).Index);
+        Assert.Equal(5, (await DontHaveAfterHaveAllAsync(pair, 5)).Index);
         Assert.True(pair.B.PeerPieces.Get(0));
         Assert.True(pair.B.PeerPieces.HasAll);
     }
@@ -175,17 +167,23 @@ public class WireIntegrationTests
     public async Task After_have_all_with_a_known_piece_count_a_donthave_clears_only_that_piece()
     {
         await using var pair = WirePair.Create(pieceCount: 8);
-        pair.A.Use(w => new LtDontHave(w));
+        await DontHaveAfterHaveAllAsync(pair, 5);
+        Assert.False(pair.B.PeerPieces.Get(5));
+        Assert.Equal(7, pair.B.PeerPieces.Count);
+    }
+
+    /// <summary>Connects the pair with Fast and lt_donthave; A sends have-all, then a donthave for <paramref name="index"/> that B receives.</summary>
+    private static async Task<DontHaveEventArgs> DontHaveAfterHaveAllAsync(WirePair pair, int index)
+    {
+        var sender = pair.A.Use(w => new LtDontHave(w));
         var leecher = pair.B.Use(w => new LtDontHave(w));
         var haveAll = WirePair.NextPlain(h => pair.B.HaveAllReceived += h);
         await pair.ConnectAsync(WireExtensions.Fast);
         pair.A.HaveAll();
         await haveAll.WaitAsync(Wait);
         var received = WirePair.Next<DontHaveEventArgs>(h => leecher.DontHaveReceived += h);
-        pair.A.GetExtension<LtDontHave>()!.DontHave(5);
-        await received.WaitAsync(Wait);
-        Assert.False(pair.B.PeerPieces.Get(5));
-        Assert.Equal(7, pair.B.PeerPieces.Count);
+        sender.DontHave(index);
+        return await received.WaitAsync(Wait);
     }
 
     [Fact]
