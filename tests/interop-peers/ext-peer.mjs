@@ -24,19 +24,10 @@ import Protocol from 'bittorrent-protocol'
 import utPex from 'ut_pex'
 import ltDontHave from 'lt_donthave'
 import utMetadata from 'ut_metadata'
+import { contentBlock, emit, exitAfterLifetime, options } from './peer-common.mjs'
 
-const options = JSON.parse(process.argv[2])
-const emit = (event, fields = {}) => process.stdout.write(JSON.stringify({ event, ...fields }) + '\n')
 const peerId = Buffer.from('-NX0001-' + Math.random().toString(16).slice(2, 14).padEnd(12, '0'))
-const lifetime = setTimeout(() => { emit('lifetime-expired'); process.exit(2) }, (options.lifetime ?? 60) * 1000)
-lifetime.unref()
-
-function blockBytes (index, begin, length) {
-  const block = Buffer.alloc(length)
-  const start = index * options.pieceLength + begin
-  for (let i = 0; i < length; i++) block[i] = ((start + i) * 13 + 7) & 0xff
-  return block
-}
+exitAfterLifetime(60)
 
 function setUp (socket) {
   const wire = new Protocol()
@@ -83,7 +74,7 @@ function setUp (socket) {
   })
   wire.on('request', (index, begin, length, respond) => {
     emit('request', { index, begin, length })
-    if (options.serve) respond(null, blockBytes(index, begin, length))
+    if (options.serve) respond(null, contentBlock(index, begin, length))
   })
   wire.on('reject', (index, begin, length) => emit('reject', { index, begin, length }))
   wire.on('close', () => { emit('close'); process.exit(0) })

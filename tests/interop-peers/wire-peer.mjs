@@ -19,19 +19,10 @@ import net from 'node:net'
 import crypto from 'node:crypto'
 import readline from 'node:readline'
 import Protocol from 'bittorrent-protocol'
+import { contentBlock, emit, exitAfterLifetime, options } from './peer-common.mjs'
 
-const options = JSON.parse(process.argv[2])
-const emit = (event, fields = {}) => process.stdout.write(JSON.stringify({ event, ...fields }) + '\n')
 const peerId = Buffer.from('-NW0001-' + crypto.randomBytes(6).toString('hex'))
-const lifetime = setTimeout(() => { emit('lifetime-expired'); process.exit(2) }, (options.lifetime ?? 30) * 1000)
-lifetime.unref()
-
-function content (index, begin, length) {
-  const block = Buffer.alloc(length)
-  const start = index * options.pieceLength + begin
-  for (let i = 0; i < length; i++) block[i] = ((start + i) * 13 + 7) & 0xff
-  return block
-}
+exitAfterLifetime(30)
 
 const sha1 = buf => crypto.createHash('sha1').update(buf).digest('hex')
 
@@ -75,7 +66,7 @@ function setUp (socket) {
   wire.on('port', port => emit('port', { port }))
   wire.on('request', (index, begin, length, respond) => {
     emit('request', { index, begin, length })
-    if (options.serve) respond(null, content(index, begin, length))
+    if (options.serve) respond(null, contentBlock(index, begin, length))
   })
   wire.on('close', () => emit('close'))
   wire.on('end', () => emit('end'))
@@ -108,7 +99,7 @@ function setUp (socket) {
         case 'request': {
           const result = await request(c.index, c.begin, c.length)
           emit('request-done', result.error ? { index: c.index, begin: c.begin, error: result.error }
-            : { index: c.index, begin: c.begin, ok: Buffer.compare(result.block, content(c.index, c.begin, c.length)) === 0 })
+            : { index: c.index, begin: c.begin, ok: Buffer.compare(result.block, contentBlock(c.index, c.begin, c.length)) === 0 })
           break
         }
         case 'download': {
@@ -120,7 +111,7 @@ function setUp (socket) {
             const failed = results.find(r => r.error)
             if (failed) { emit('download-done', { ok: false, error: failed.error, piece }); return }
             const data = Buffer.concat(results.map(r => r.block))
-            pieces.push(sha1(data) === sha1(content(piece, 0, options.pieceLength)))
+            pieces.push(sha1(data) === sha1(contentBlock(piece, 0, options.pieceLength)))
           }
           emit('download-done', { ok: pieces.every(Boolean), pieces: pieces.length, downloaded: wire.downloaded })
           break
