@@ -70,7 +70,7 @@ public sealed partial class PiecePicker
         return contributors;
     }
 
-    private void ReleaseRequests(PeerHandle peer, int piece)
+    private void ReleasePieceRequests(PeerHandle peer, int piece)
     {
         var state = Peer(peer);
         _scratch.Clear();

@@ -80,7 +80,7 @@ public sealed partial class PiecePicker
         }
         else DecrementAvailability(piece);
         state.Remove(piece);
-        ReleaseRequests(peer, piece);
+        ReleasePieceRequests(peer, piece);
     }
 
     /// <summary>The peer's suggest message (BEP 6): the piece is preferred for this peer while we want it.</summary>
