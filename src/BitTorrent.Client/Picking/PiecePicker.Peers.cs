@@ -30,12 +30,7 @@ public sealed partial class PiecePicker
         ArgumentNullException.ThrowIfNull(pieces);
         var state = Peer(peer);
         ForgetPieces(state);
-        if (pieces.HasAll && pieces.Count >= PieceCount)
-        {
-            OnHaveAll(peer);
-            return;
-        }
-        int n = Math.Min(pieces.Length, PieceCount);
+        int n = pieces.HasAll ? PieceCount : Math.Min(pieces.Length, PieceCount); // a have-all field may not know its length
         for (int p = 0; p < n; p++)
         {
             if (pieces.Get(p) && state.Add(p)) IncrementAvailability(p);

@@ -47,6 +47,15 @@ public class PiecePickerOrderTests
 
         picker.OnDontHave(seed, 0);
         Assert.Equal([1, 2, 1], Enumerable.Range(0, 3).Select(picker.Availability));
+
+        var fromField = P(3);
+        picker.AddPeer(fromField);
+        var all = new BitTorrent.Wire.BitField(); // a have-all field that never learned the piece count
+        all.SetAll();
+        picker.OnBitfield(fromField, all);
+        Assert.Equal([2, 3, 2], Enumerable.Range(0, 3).Select(picker.Availability));
+        picker.OnHaveNone(fromField);
+        Assert.Equal([1, 2, 1], Enumerable.Range(0, 3).Select(picker.Availability));
     }
 
     [Fact]
