@@ -10,7 +10,7 @@ public class ReadmeExampleTests
     [Fact]
     public async Task The_readme_example_runs()
     {
-        await using var wire = new Wire(new MemoryStream());
+        await using var wire = new BitTorrent.Wire.Wire(new MemoryStream());
         var timeProvider = new FakeTimeProvider();
         int pieceCount = 4, pieceLength = 32 * 1024;
         long totalLength = 4 * 32 * 1024;
