@@ -10,6 +10,14 @@ public sealed partial class TorrentSession
 {
     private readonly List<Peer> _peers = [];
     private int _connecting;
+    private long _downloaded;
+    private long _uploaded;
+
+    /// <summary>Piece payload bytes received from all peers (duplicates and failed pieces included).</summary>
+    public long Downloaded => Interlocked.Read(ref _downloaded);
+
+    /// <summary>Piece payload bytes sent to all peers.</summary>
+    public long Uploaded => Interlocked.Read(ref _uploaded);
 
     private WireExtensions OurExtensions => WireExtensions.Fast | (_engine.Dht is null ? 0 : WireExtensions.Dht);
 
@@ -104,6 +112,7 @@ public sealed partial class TorrentSession
     private void Attach(Peer peer)
     {
         var wire = peer.Wire;
+        wire.ExtendedHandshake["p"] = _engine.ListenPort;
         peer.Pex = wire.Use(w => new UtPex(w));
         peer.DontHave = wire.Use(w => new LtDontHave(w));
         peer.Metadata = _info is { } info ? wire.Use(w => new UtMetadata(w, info.RawInfo)) : wire.Use(w => new UtMetadata(w));
@@ -139,8 +148,16 @@ public sealed partial class TorrentSession
                 dht.AddNode(new IPEndPoint(peer.EndPoint.Address, e.Port));
         };
         wire.RequestHandler = (request, token) => ServeAsync(request, token);
-        wire.Download += (_, e) => _engine.Metrics.BytesDownloaded.Add(e.Bytes);
-        wire.Upload += (_, e) => _engine.Metrics.BytesUploaded.Add(e.Bytes);
+        wire.Download += (_, e) =>
+        {
+            Interlocked.Add(ref _downloaded, e.Bytes);
+            _engine.Metrics.BytesDownloaded.Add(e.Bytes);
+        };
+        wire.Upload += (_, e) =>
+        {
+            Interlocked.Add(ref _uploaded, e.Bytes);
+            _engine.Metrics.BytesUploaded.Add(e.Bytes);
+        };
     }
 
     /// <summary>The handshake completed: join the torrent, unless the peer is ourselves, a duplicate, banned or over the limit.</summary>
