@@ -1,13 +1,14 @@
 using System.Buffers;
 using BitTorrent.Wire;
+using Microsoft.Win32.SafeHandles;
 
 namespace BitTorrent.Storage;
 
 public sealed partial class TorrentStorage
 {
     /// <summary>
-    /// Re-checks every piece: <see cref="StorageOptions.CheckParallelism"/> workers each take the next piece, read it
-    /// with positional reads into their own buffer and hash it, so all cores hash while memory stays at one piece per
+    /// Re-checks every piece: <see cref="StorageOptions.CheckParallelism"/> workers, each on its own thread, take the
+    /// next piece, read it with synchronous positional reads into their own buffer and hash it, so all cores hash while memory stays at one piece per
     /// worker. Missing or short files make their pieces invalid; they are not errors.
     /// </summary>
     /// <returns>The pieces whose data is present and matches its SHA-1.</returns>
@@ -19,7 +20,8 @@ public sealed partial class TorrentStorage
         int workers = Math.Clamp(_options.CheckParallelism, 1, Info.PieceCount);
         var tasks = new Task[workers];
         for (int i = 0; i < workers; i++)
-            tasks[i] = Task.Run(() => CheckWorkerAsync(valid, counters, progress, cancellationToken), cancellationToken);
+            tasks[i] = Task.Factory.StartNew(() => CheckWorker(valid, counters, progress, cancellationToken), cancellationToken,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var result = new BitField(Info.PieceCount, Info.PieceCount);
         for (int piece = 0; piece < valid.Length; piece++)
@@ -52,7 +54,8 @@ public sealed partial class TorrentStorage
         return lost;
     }
 
-    private async Task CheckWorkerAsync(bool[] valid, CheckCounters counters, IProgress<CheckProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>One check worker on its own thread: synchronous positional reads (no thread-pool hop per read), then SHA-1.</summary>
+    private void CheckWorker(bool[] valid, CheckCounters counters, IProgress<CheckProgress>? progress, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Info.PieceLength);
         try
@@ -61,7 +64,8 @@ public sealed partial class TorrentStorage
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int size = Info.GetPieceSize(piece);
-                bool ok = await TryReadAndVerifyAsync(piece, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                var data = buffer.AsSpan(0, size);
+                bool ok = TryReadPiece(piece, data) && PieceHash.Verify(data, Info.GetPieceHash(piece));
                 valid[piece] = ok;
                 var (done, good, bytes) = counters.Complete(ok, size);
                 progress?.Report(new CheckProgress(done, Info.PieceCount, good, bytes));
@@ -70,6 +74,53 @@ public sealed partial class TorrentStorage
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads a whole piece synchronously; false when a file it needs is missing or short.</summary>
+    private bool TryReadPiece(int piece, Span<byte> destination)
+    {
+        long offset = (long)piece * Info.PieceLength;
+        try
+        {
+            for (int file = Info.FindFile(offset); destination.Length > 0; file++)
+            {
+                var entry = Info.Files[file];
+                if (offset >= entry.End) continue;
+                int length = (int)Math.Min(destination.Length, entry.End - offset);
+                var (handle, slot, position) = ResolveRead(file, offset);
+                if (handle is null) destination[..length].Clear();
+                else ReadExact(handle, slot, destination[..length], position);
+                destination = destination[length..];
+                offset += length;
+            }
+            return true;
+        }
+        catch (StorageException e) when (e.Error is StorageError.FileMissing or StorageError.FileTruncated)
+        {
+            return false;
+        }
+    }
+
+    private void ReadExact(SafeFileHandle handle, int slot, Span<byte> destination, long position)
+    {
+        try
+        {
+            while (destination.Length > 0)
+            {
+                int read = RandomAccess.Read(handle, destination, position);
+                if (read == 0) throw new StorageException(StorageError.FileTruncated, $"'{_files.PathOf(slot)}' ends before byte {position + destination.Length}", _files.PathOf(slot));
+                destination = destination[read..];
+                position += read;
+            }
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(slot)}' was closed", _files.PathOf(slot), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not StorageException)
+        {
+            throw StorageException.From(e, _files.PathOf(slot), "read");
         }
     }
 

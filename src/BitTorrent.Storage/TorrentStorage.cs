@@ -184,17 +184,24 @@ public sealed partial class TorrentStorage : IAsyncDisposable
             var entry = Info.Files[file];
             if (offset >= entry.End) continue;
             int length = (int)Math.Min(destination.Length, entry.End - offset);
-            var part = destination[..length];
-            if (entry.IsPadding) part.Span.Clear();
-            else if (_files.TryOpenExisting(file) is { } handle)
-                await ReadExactAsync(handle, file, part, offset - entry.Offset, cancellationToken).ConfigureAwait(false);
-            else if (GetFilePriority(file) == FilePriority.Skip && _files.TryOpenExisting(_files.PartFile) is { } partFile)
-                await ReadExactAsync(partFile, _files.PartFile, part, offset, cancellationToken).ConfigureAwait(false);
-            else
-                throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(file)}' does not exist", _files.PathOf(file));
+            var (handle, slot, position) = ResolveRead(file, offset);
+            if (handle is null) destination.Span[..length].Clear();
+            else await ReadExactAsync(handle, slot, destination[..length], position, cancellationToken).ConfigureAwait(false);
             destination = destination[length..];
             offset += length;
         }
+    }
+
+    /// <summary>Where the bytes of <paramref name="file"/> at torrent offset <paramref name="offset"/> are: no handle for a pad file (zeros).</summary>
+    /// <exception cref="StorageException"><see cref="StorageError.FileMissing"/>: neither the file nor (for a skipped file) the part file exists.</exception>
+    private (SafeFileHandle? Handle, int Slot, long Position) ResolveRead(int file, long offset)
+    {
+        var entry = Info.Files[file];
+        if (entry.IsPadding) return (null, file, 0);
+        if (_files.TryOpenExisting(file) is { } handle) return (handle, file, offset - entry.Offset);
+        if (GetFilePriority(file) == FilePriority.Skip && _files.TryOpenExisting(_files.PartFile) is { } partFile)
+            return (partFile, _files.PartFile, offset);
+        throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(file)}' does not exist", _files.PathOf(file));
     }
 
     private async ValueTask ReadExactAsync(SafeFileHandle handle, int slot, Memory<byte> destination, long position, CancellationToken cancellationToken)
