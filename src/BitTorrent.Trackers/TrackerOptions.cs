@@ -41,6 +41,10 @@ public sealed record TrackerOptions
     /// <summary>The interval used when a tracker sends none.</summary>
     public TimeSpan DefaultInterval { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>When every tracker failed, the wait before trying again; it doubles per failed round up to
+    /// <see cref="MaximumInterval"/>.</summary>
+    public TimeSpan FailureRetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The HTTP <c>User-Agent</c>.</summary>
     public string UserAgent { get; init; } = "BitTorrent.NET/0.1";
 
