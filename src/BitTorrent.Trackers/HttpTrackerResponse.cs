@@ -125,7 +125,7 @@ public static class HttpTrackerResponse
                 {
                     var hash = reader.ReadString();
                     var entry = ReadScrapeEntry(ref reader, tracker);
-                    if (hash.Length == InfoHash.Length) files[new InfoHash(hash)] = entry;
+                    if (TryReadHashKey(hash, out var infoHash)) files[infoHash] = entry;
                 }
             }
             else reader.ReadRawValue();
@@ -148,6 +148,29 @@ public static class HttpTrackerResponse
             else reader.ReadRawValue();
         }
         return new ScrapeEntry(Count(complete) ?? 0, Count(downloaded) ?? 0, Count(incomplete) ?? 0);
+    }
+
+    /// <summary>A 20-byte key, or (the npm bittorrent-tracker server's way) the 20 bytes as characters U+0000–U+00FF
+    /// encoded in UTF-8, so bytes from 0x80 up take two bytes each.</summary>
+    private static bool TryReadHashKey(ReadOnlySpan<byte> key, out InfoHash infoHash)
+    {
+        infoHash = default;
+        if (key.Length == InfoHash.Length)
+        {
+            infoHash = new InfoHash(key);
+            return true;
+        }
+        if (key.Length > 2 * InfoHash.Length) return false;
+        Span<char> chars = stackalloc char[2 * InfoHash.Length];
+        if (!Encoding.UTF8.TryGetChars(key, chars, out int count) || count != InfoHash.Length) return false;
+        Span<byte> bytes = stackalloc byte[InfoHash.Length];
+        for (int i = 0; i < count; i++)
+        {
+            if (chars[i] > 0xFF) return false;
+            bytes[i] = (byte)chars[i];
+        }
+        infoHash = new InfoHash(bytes);
+        return true;
     }
 
     private static void RequireDictionary(ref BencodeReader reader, Uri tracker)

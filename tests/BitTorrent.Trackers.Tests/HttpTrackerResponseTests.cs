@@ -125,4 +125,15 @@ public class HttpTrackerResponseTests
         var scrape = HttpTrackerResponse.ParseScrape(body.Encode(), Tracker);
         Assert.Equal(new ScrapeEntry(3, 9, 4), scrape.Files[hash]);
     }
+
+    [Fact]
+    public void A_scrape_key_sent_as_utf8_of_latin1_characters_is_read_back_to_the_hash()
+    {
+        // The npm bittorrent-tracker server bencodes the binary hash string as UTF-8: bytes 0x80-0xFF take two bytes.
+        var hash = InfoHash.Parse("ff00800102030405060708090a0b0c0d0e0f7fc3");
+        var key = System.Text.Encoding.UTF8.GetBytes(hash.ToArray().Select(b => (char)b).ToArray());
+        Assert.Equal(23, key.Length);
+        var body = new BDictionary { { "files", new BDictionary { [new BString(key)] = new BDictionary { { "complete", 2 } } } } };
+        Assert.Equal(new ScrapeEntry(2, 0, 0), HttpTrackerResponse.ParseScrape(body.Encode(), Tracker).Files[hash]);
+    }
 }
