@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using BitTorrent.Interop.Tests.Extensions;
+
+namespace BitTorrent.Interop.Tests.Trackers;
+
+/// <summary>
+/// A real tracker on 127.0.0.1: Debian's opentracker or the npm bittorrent-tracker server. Disposing kills it (and its
+/// process tree) by its id; a start that fails half-way kills what it started before it throws.
+/// </summary>
+internal sealed class TrackerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private readonly Process _process;
+    private readonly string? _directory;
+    private readonly StringBuilder _output = new();
+
+    private TrackerProcess(Process process, string? directory)
+    {
+        _process = process;
+        _directory = directory;
+    }
+
+    public required string Name { get; init; }
+
+    public int HttpPort { get; private set; }
+
+    public int UdpPort { get; private set; }
+
+    public Uri HttpAnnounce => new($"http://127.0.0.1:{HttpPort}/announce");
+
+    public Uri UdpAnnounce => new($"udp://127.0.0.1:{UdpPort}/announce");
+
+    public Uri Announce(string protocol) => protocol == "udp" ? UdpAnnounce : HttpAnnounce;
+
+    /// <summary>Starts <c>opentracker</c> serving HTTP and UDP on one port, chrooted to a fresh directory holding the
+    /// whitelist of <paramref name="infoHashes"/> (Debian builds it with a whitelist).</summary>
+    public static async Task<TrackerProcess> StartOpentrackerAsync(params InfoHash[] infoHashes)
+    {
+        const string program = "/usr/bin/opentracker";
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("opentracker runs on Linux");
+        if (!File.Exists(program))
+            throw new InvalidOperationException("opentracker is missing: install the Debian package (scripts/install-test-deps.sh does)");
+        var directory = Directory.CreateTempSubdirectory("opentracker-").FullName;
+        // opentracker drops to user nobody after the chroot: the directory and the list must be readable to it.
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        await File.WriteAllLinesAsync(Path.Combine(directory, "whitelist"), infoHashes.Select(h => h.ToString()));
+        int port = FreePortForTcpAndUdp();
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-i", "127.0.0.1", "-p", $"{port}", "-P", $"{port}", "-d", directory, "-w", "/whitelist" })
+            info.ArgumentList.Add(arg);
+        var tracker = new TrackerProcess(Process.Start(info)!, directory) { Name = "opentracker", HttpPort = port, UdpPort = port };
+        try
+        {
+            tracker.CaptureOutput();
+            await tracker.WaitUntilListeningAsync(port);
+            return tracker;
+        }
+        catch
+        {
+            await tracker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts <c>node tests/interop-peers/tracker-server.mjs</c> and waits for its listening line.</summary>
+    public static async Task<TrackerProcess> StartBittorrentTrackerAsync()
+    {
+        var folder = ExtRepository.InteropPeers;
+        if (!Directory.Exists(Path.Combine(folder, "node_modules", "bittorrent-tracker")))
+            throw new InvalidOperationException($"bittorrent-tracker is missing: run 'npm ci' in {folder} (scripts/install-test-deps.sh does)");
+        var info = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.ArgumentList.Add("tracker-server.mjs");
+        info.ArgumentList.Add("{\"lifetime\":120}");
+        var tracker = new TrackerProcess(Process.Start(info)!, null) { Name = "bittorrent-tracker" };
+        try
+        {
+            var listening = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+            tracker._process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is null) { listening.TrySetException(new InvalidOperationException("bittorrent-tracker exited:\n" + tracker.Output)); return; }
+                tracker.Append(e.Data);
+                if (e.Data.StartsWith('{') && JsonNode.Parse(e.Data) is JsonObject json && (string?)json["event"] == "listening") listening.TrySetResult(json);
+            };
+            tracker._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) tracker.Append(e.Data); };
+            tracker._process.BeginOutputReadLine();
+            tracker._process.BeginErrorReadLine();
+            var ports = await listening.Task.WaitAsync(StartTimeout);
+            tracker.HttpPort = (int)ports["http"]!;
+            tracker.UdpPort = (int)ports["udp"]!;
+            return tracker;
+        }
+        catch
+        {
+            await tracker.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public override string ToString() => Name;
+
+    private void Append(string line)
+    {
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private void CaptureOutput()
+    {
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>opentracker prints nothing when it is ready (its stdout is block-buffered), so readiness is its TCP
+    /// port accepting a connection; it binds both sockets before it serves either. Bounded by <see cref="StartTimeout"/>.</summary>
+    private async Task WaitUntilListeningAsync(int port)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"opentracker exited ({_process.ExitCode}):\n{Output}");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (deadline.Elapsed < StartTimeout)
+            {
+                await Task.Delay(25);
+            }
+        }
+    }
+
+    /// <summary>A port free for both TCP and UDP on 127.0.0.1 right now.</summary>
+    private static int FreePortForTcpAndUdp()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var tcp = new TcpListener(IPAddress.Loopback, 0);
+            tcp.Start();
+            int port = ((IPEndPoint)tcp.LocalEndpoint).Port;
+            try
+            {
+                using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+                // Taken for UDP: try another.
+            }
+            finally
+            {
+                tcp.Stop();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            _process.Dispose();
+            if (_directory is not null) Directory.Delete(_directory, recursive: true);
+        }
+    }
+}
