@@ -11,9 +11,6 @@ public sealed record WireOptions
     /// <summary>Diagnostics (default none).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
-    /// <summary>A free-form label, like the seed's <c>type</c> ("tcpIncoming", "tcpOutgoing", ...).</summary>
-    public string Type { get; init; } = "";
-
     /// <summary>The number of pieces when known: bitfield sizes and piece indices from the peer are checked against it.</summary>
     public int? PieceCount { get; init; }
 
@@ -37,4 +34,7 @@ public sealed record WireOptions
 
     /// <summary>Reading stops while more than this many bytes wait to be sent (default 4 MiB).</summary>
     public int OutboundHighWater { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>How long a graceful <see cref="Wire.End"/> waits for queued bytes to be sent before it drops them (default 5 s, on <see cref="TimeProvider"/>).</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

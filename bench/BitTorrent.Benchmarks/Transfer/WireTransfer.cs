@@ -18,7 +18,7 @@ internal static class WireTransfer
         listener.Start();
         var accept = listener.AcceptSocketAsync();
         await using var leecher = await global::BitTorrent.Wire.Wire.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
-        await using var seeder = new global::BitTorrent.Wire.Wire(await accept, new WireOptions { Type = "tcpIncoming" });
+        await using var seeder = new global::BitTorrent.Wire.Wire(await accept);
         seeder.RequestHandler = (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(data);
         seeder.HandshakeReceived += (_, _) => seeder.Handshake(hash, PeerId.CreateRandom());
         seeder.PeerInterestedReceived += (_, _) => seeder.Unchoke();
