@@ -1,14 +1,16 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using BitTorrent.Wire;
 using System.Numerics;
 
 namespace BitTorrent.Encryption;
 
 public static partial class MseHandshake
 {
-    private static async Task<MseHandshakeResult> InitiateCoreAsync(IDuplexPipe transport, InfoHash infoHash, MseOptions options,
+    private static async Task<MseHandshakeResult> InitiateCoreAsync(PeerConnection connection, InfoHash infoHash, MseOptions options,
         ReadOnlyMemory<byte> initialPayload, CancellationToken cancellationToken)
     {
+        var transport = connection.Transport;
         var keys = new MseKeyExchange();
         await SendPublicKeyAsync(transport.Output, keys, cancellationToken).ConfigureAwait(false);
         var secret = await ReceivePublicKeyAsync(transport.Input, keys, cancellationToken).ConfigureAwait(false);
@@ -36,7 +38,7 @@ public static partial class MseHandshake
         PipeWriter output = rc4 || !initialPayload.IsEmpty
             ? new EncryptingPipeWriter(transport.Output, rc4 ? encrypt : null, initialPayload)
             : transport.Output;
-        return new MseHandshakeResult(Wrap(transport, input, output), select, infoHash);
+        return new MseHandshakeResult(Wrap(connection, input, output, rc4), select, infoHash);
     }
 
     private static void WriteStep3(PipeWriter output, byte[] secret, InfoHash infoHash, Rc4 encrypt, CryptoMethods provide,

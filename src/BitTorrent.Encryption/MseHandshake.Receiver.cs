@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using BitTorrent.Wire;
 
 namespace BitTorrent.Encryption;
 
 public static partial class MseHandshake
 {
-    private static async Task<MseHandshakeResult> RespondCoreAsync(IDuplexPipe transport, MseTorrentTable torrents, MseOptions options,
+    private static async Task<MseHandshakeResult> RespondCoreAsync(PeerConnection connection, MseTorrentTable torrents, MseOptions options,
         CancellationToken cancellationToken)
     {
+        var transport = connection.Transport;
         var keys = new MseKeyExchange();
         var secret = await ReceivePublicKeyAsync(transport.Input, keys, cancellationToken).ConfigureAwait(false);
         await SendPublicKeyAsync(transport.Output, keys, cancellationToken).ConfigureAwait(false);
@@ -46,7 +48,7 @@ public static partial class MseHandshake
             : initialPayloadLength > 0 ? new DecryptingPipeReader(transport.Input, decrypt, initialPayloadLength)
             : transport.Input;
         PipeWriter output = rc4 ? new EncryptingPipeWriter(transport.Output, encrypt, default) : transport.Output;
-        return new MseHandshakeResult(Wrap(transport, input, output), select, infoHash);
+        return new MseHandshakeResult(Wrap(connection, input, output, rc4), select, infoHash);
     }
 
     private static InfoHash FindTorrent(MseTorrentTable torrents, byte[] secret, byte[] obfuscated)

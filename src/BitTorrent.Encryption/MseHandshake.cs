@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using BitTorrent.Wire;
 
 namespace BitTorrent.Encryption;
 
@@ -15,7 +16,7 @@ namespace BitTorrent.Encryption;
 /// 5 A→B: ENCRYPT2(payload)
 /// </code>
 /// Every step is bounded (lengths, the sync searches, <see cref="MseOptions.HandshakeTimeout"/>); a failure throws
-/// <see cref="MseException"/> and leaves the connection for the caller to close.
+/// <see cref="MseException"/> and leaves the plaintext connection for the caller to dispose.
 /// </summary>
 public static partial class MseHandshake
 {
@@ -29,15 +30,15 @@ public static partial class MseHandshake
     /// <paramref name="initialPayload"/> (IA), typically our 68-byte BitTorrent handshake, travels encrypted in step 3;
     /// when the wire then writes the same bytes first, the returned transport drops them rather than sending them twice.
     /// </summary>
-    public static async Task<MseHandshakeResult> InitiateAsync(IDuplexPipe transport, InfoHash infoHash, MseOptions? options = null,
+    public static async Task<MseHandshakeResult> InitiateAsync(PeerConnection connection, InfoHash infoHash, MseOptions? options = null,
         ReadOnlyMemory<byte> initialPayload = default, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(connection);
         options ??= new MseOptions();
         if (initialPayload.Length > ushort.MaxValue) throw new ArgumentOutOfRangeException(nameof(initialPayload), "IA is at most 65535 bytes");
         if ((options.AllowedMethods & (CryptoMethods.Plaintext | CryptoMethods.Rc4)) == 0)
             throw new ArgumentException("AllowedMethods offers no method", nameof(options));
-        return await WithTimeoutAsync(options, ct => InitiateCoreAsync(transport, infoHash, options, initialPayload, ct), cancellationToken)
+        return await WithTimeoutAsync(options, ct => InitiateCoreAsync(connection, infoHash, options, initialPayload, ct), cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -45,13 +46,13 @@ public static partial class MseHandshake
     /// Runs the handshake as the receiver of a connection whose first bytes are Ya (see <see cref="AcceptAsync"/> to
     /// tell plaintext from MSE first), finding the torrent in <paramref name="torrents"/>.
     /// </summary>
-    public static async Task<MseHandshakeResult> RespondAsync(IDuplexPipe transport, MseTorrentTable torrents, MseOptions? options = null,
+    public static async Task<MseHandshakeResult> RespondAsync(PeerConnection connection, MseTorrentTable torrents, MseOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(torrents);
         options ??= new MseOptions();
-        return await WithTimeoutAsync(options, ct => RespondCoreAsync(transport, torrents, options, ct), cancellationToken).ConfigureAwait(false);
+        return await WithTimeoutAsync(options, ct => RespondCoreAsync(connection, torrents, options, ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -59,25 +60,25 @@ public static partial class MseHandshake
     /// "BitTorrent protocol" is a plain BitTorrent handshake (returned untouched, nothing consumed), anything else is
     /// answered as MSE. A kind the policy refuses throws <see cref="MseFailure.RefusedByPolicy"/>.
     /// </summary>
-    public static async Task<MseHandshakeResult> AcceptAsync(IDuplexPipe transport, MseTorrentTable torrents, MseOptions? options = null,
+    public static async Task<MseHandshakeResult> AcceptAsync(PeerConnection connection, MseTorrentTable torrents, MseOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(torrents);
         options ??= new MseOptions();
         return await WithTimeoutAsync(options, async ct =>
         {
-            var first = await HandshakeReader.PeekAsync(transport.Input, 20, ct).ConfigureAwait(false);
+            var first = await HandshakeReader.PeekAsync(connection.Transport.Input, 20, ct).ConfigureAwait(false);
             var plaintext = first[0] == 19 && first.AsSpan(1).SequenceEqual("BitTorrent protocol"u8);
             if (plaintext)
             {
                 if (options.Policy == EncryptionPolicy.Required)
                     throw new MseException(MseFailure.RefusedByPolicy, "a plaintext connection under the Required policy");
-                return new MseHandshakeResult(transport, CryptoMethods.None, null);
+                return new MseHandshakeResult(connection, CryptoMethods.None, null);
             }
             if (options.Policy == EncryptionPolicy.Disabled)
                 throw new MseException(MseFailure.RefusedByPolicy, "not a BitTorrent handshake, and encryption is disabled");
-            return await RespondCoreAsync(transport, torrents, options, ct).ConfigureAwait(false);
+            return await RespondCoreAsync(connection, torrents, options, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -138,8 +139,11 @@ public static partial class MseHandshake
         return length;
     }
 
-    private static IDuplexPipe Wrap(IDuplexPipe transport, PipeReader input, PipeWriter output) =>
-        ReferenceEquals(input, transport.Input) && ReferenceEquals(output, transport.Output) ? transport : new DuplexPipe(input, output);
+    /// <summary>The connection the wire runs over: the plaintext one itself when nothing needs transforming.</summary>
+    internal static PeerConnection Wrap(PeerConnection connection, PipeReader input, PipeWriter output, bool encrypted) =>
+        ReferenceEquals(input, connection.Transport.Input) && ReferenceEquals(output, connection.Transport.Output)
+            ? connection
+            : connection.Wrap(new DuplexPipe(input, output), encrypted);
 
     private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

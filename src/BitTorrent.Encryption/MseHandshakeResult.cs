@@ -1,22 +1,23 @@
-using System.IO.Pipelines;
+using BitTorrent.Wire;
 
 namespace BitTorrent.Encryption;
 
-/// <summary>What a finished handshake gives the wire: the transport to run over and what was negotiated.</summary>
+/// <summary>What a finished handshake gives the wire: the connection to run over and what was negotiated.</summary>
 public sealed class MseHandshakeResult
 {
-    internal MseHandshakeResult(IDuplexPipe transport, CryptoMethods method, InfoHash? infoHash)
+    internal MseHandshakeResult(PeerConnection connection, CryptoMethods method, InfoHash? infoHash)
     {
-        Transport = transport;
+        Connection = connection;
         Method = method;
         InfoHash = infoHash;
     }
 
     /// <summary>
-    /// The pipe the wire runs over: it decrypts and encrypts with RC4, or is the connection's own pipe for
-    /// plaintext; in both cases it starts at the first payload byte (the peer's BitTorrent handshake).
+    /// The connection the wire runs over (<c>new Wire(result.Connection, options)</c>): it decrypts and encrypts with
+    /// RC4 (<see cref="PeerConnection.IsEncrypted"/>), or carries plaintext; in both cases it starts at the first payload
+    /// byte (the peer's BitTorrent handshake). Disposing it disposes the plaintext connection under it.
     /// </summary>
-    public IDuplexPipe Transport { get; }
+    public PeerConnection Connection { get; }
 
     /// <summary>
     /// <see cref="CryptoMethods.Rc4"/> (full stream), <see cref="CryptoMethods.Plaintext"/> (header-only MSE), or

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using BitTorrent.Encryption;
+using BitTorrent.Wire;
 
 namespace BitTorrent.Encryption.Tests;
 
@@ -18,8 +19,8 @@ public class HandshakeTests
         CryptoMethods offered, CryptoMethods allowed, bool preferRc4, CryptoMethods expected)
     {
         var pair = new PipePair();
-        var initiator = MseHandshake.InitiateAsync(pair.A, Torrent, new MseOptions { AllowedMethods = offered });
-        var receiver = MseHandshake.RespondAsync(pair.B, new MseTorrentTable([Torrent]),
+        var initiator = MseHandshake.InitiateAsync(pair.ConnectionA, Torrent, new MseOptions { AllowedMethods = offered });
+        var receiver = MseHandshake.RespondAsync(pair.ConnectionB, new MseTorrentTable([Torrent]),
             new MseOptions { AllowedMethods = allowed, PreferRc4 = preferRc4 });
         var (a, b) = (await initiator.WaitAsync(Bound), await receiver.WaitAsync(Bound));
 
@@ -27,7 +28,10 @@ public class HandshakeTests
         Assert.Equal(expected, b.Method);
         Assert.Equal(Torrent, b.InfoHash);
         Assert.Equal(expected == CryptoMethods.Rc4, a.IsEncrypted);
-        await AssertPayloadFlowsAsync(a.Transport, b.Transport);
+        Assert.Equal(expected == CryptoMethods.Rc4, a.Connection.IsEncrypted);
+        Assert.Equal(expected == CryptoMethods.Rc4, b.Connection.IsEncrypted);
+        Assert.Equal(ConnectionDirection.Incoming, b.Connection.Direction);
+        await AssertPayloadFlowsAsync(a.Connection.Transport, b.Connection.Transport);
     }
 
     [Fact]
@@ -35,17 +39,17 @@ public class HandshakeTests
     {
         var tap = new Pipe();
         var pair = new PipePair();
-        var initiator = MseHandshake.InitiateAsync(pair.A, Torrent, new MseOptions { AllowedMethods = CryptoMethods.Rc4 });
-        var b = await MseHandshake.RespondAsync(pair.B, new MseTorrentTable([Torrent])).WaitAsync(Bound);
+        var initiator = MseHandshake.InitiateAsync(pair.ConnectionA, Torrent, new MseOptions { AllowedMethods = CryptoMethods.Rc4 });
+        var b = await MseHandshake.RespondAsync(pair.ConnectionB, new MseTorrentTable([Torrent])).WaitAsync(Bound);
         var a = await initiator.WaitAsync(Bound);
 
         var secret = "the quick brown fox jumps over the lazy dog"u8.ToArray();
-        await a.Transport.Output.WriteAsync(secret);
+        await a.Connection.Transport.Output.WriteAsync(secret);
         // Read the raw bytes B's transport wraps: they must not contain the plaintext.
         var raw = await pair.B.Input.ReadAtLeastAsync(secret.Length).AsTask().WaitAsync(Bound);
         Assert.Equal(-1, raw.Buffer.ToArray().AsSpan().IndexOf(secret));
         pair.B.Input.AdvanceTo(raw.Buffer.Start);
-        var decrypted = await b.Transport.Input.ReadAtLeastAsync(secret.Length).AsTask().WaitAsync(Bound);
+        var decrypted = await b.Connection.Transport.Input.ReadAtLeastAsync(secret.Length).AsTask().WaitAsync(Bound);
         Assert.Equal(secret, decrypted.Buffer.Slice(0, secret.Length).ToArray());
         tap.Writer.Complete();
     }
@@ -58,14 +62,14 @@ public class HandshakeTests
         var pair = new PipePair();
         var handshake = new byte[68];
         new Random(1).NextBytes(handshake);
-        var initiator = MseHandshake.InitiateAsync(pair.A, Torrent, new MseOptions { AllowedMethods = method }, handshake);
-        var b = await MseHandshake.RespondAsync(pair.B, new MseTorrentTable([Torrent])).WaitAsync(Bound);
+        var initiator = MseHandshake.InitiateAsync(pair.ConnectionA, Torrent, new MseOptions { AllowedMethods = method }, handshake);
+        var b = await MseHandshake.RespondAsync(pair.ConnectionB, new MseTorrentTable([Torrent])).WaitAsync(Bound);
         var a = await initiator.WaitAsync(Bound);
 
         // The wire writes its handshake again, followed by a message: only the message goes out.
-        await a.Transport.Output.WriteAsync(handshake.Concat(new byte[] { 0, 0, 0, 1, 2 }).ToArray());
+        await a.Connection.Transport.Output.WriteAsync(handshake.Concat(new byte[] { 0, 0, 0, 1, 2 }).ToArray());
         var expected = handshake.Concat(new byte[] { 0, 0, 0, 1, 2 }).ToArray();
-        var read = await b.Transport.Input.ReadAtLeastAsync(expected.Length).AsTask().WaitAsync(Bound);
+        var read = await b.Connection.Transport.Input.ReadAtLeastAsync(expected.Length).AsTask().WaitAsync(Bound);
         Assert.Equal(expected, read.Buffer.ToArray());
     }
 
@@ -78,17 +82,18 @@ public class HandshakeTests
         handshake[0] = 19;
         "BitTorrent protocol"u8.CopyTo(handshake.AsSpan(1));
         await plain.A.Output.WriteAsync(handshake);
-        var accepted = await MseHandshake.AcceptAsync(plain.B, torrents).WaitAsync(Bound);
+        var incoming = plain.ConnectionB;
+        var accepted = await MseHandshake.AcceptAsync(incoming, torrents).WaitAsync(Bound);
         Assert.False(accepted.UsedMse);
-        Assert.Same(plain.B, accepted.Transport);
+        Assert.Same(incoming, accepted.Connection);
         var untouched = await plain.B.Input.ReadAtLeastAsync(68).AsTask().WaitAsync(Bound);
         Assert.Equal(handshake, untouched.Buffer.ToArray());
 
         var encrypted = new PipePair();
-        var initiator = MseHandshake.InitiateAsync(encrypted.A, Torrent);
-        var received = await MseHandshake.AcceptAsync(encrypted.B, torrents).WaitAsync(Bound);
+        var initiator = MseHandshake.InitiateAsync(encrypted.ConnectionA, Torrent);
+        var received = await MseHandshake.AcceptAsync(encrypted.ConnectionB, torrents).WaitAsync(Bound);
         Assert.Equal(CryptoMethods.Rc4, received.Method);
-        await AssertPayloadFlowsAsync((await initiator.WaitAsync(Bound)).Transport, received.Transport);
+        await AssertPayloadFlowsAsync((await initiator.WaitAsync(Bound)).Connection.Transport, received.Connection.Transport);
     }
 
     [Fact]
@@ -97,8 +102,8 @@ public class HandshakeTests
         var torrents = new MseTorrentTable(Enumerable.Range(0, 1000).Select(i => InfoHash.FromInfoDictionary(BitConverter.GetBytes(i))));
         var wanted = InfoHash.FromInfoDictionary(BitConverter.GetBytes(617));
         var pair = new PipePair();
-        var initiator = MseHandshake.InitiateAsync(pair.A, wanted);
-        var b = await MseHandshake.RespondAsync(pair.B, torrents).WaitAsync(Bound);
+        var initiator = MseHandshake.InitiateAsync(pair.ConnectionA, wanted);
+        var b = await MseHandshake.RespondAsync(pair.ConnectionB, torrents).WaitAsync(Bound);
         Assert.Equal(wanted, b.InfoHash);
         await initiator.WaitAsync(Bound);
         Assert.True(torrents.Remove(wanted));

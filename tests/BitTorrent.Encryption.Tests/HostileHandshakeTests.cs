@@ -10,7 +10,7 @@ public class HostileHandshakeTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private static Task<MseHandshakeResult> Respond(PipePair pair, MseOptions? options = null) =>
-        MseHandshake.RespondAsync(pair.B, new MseTorrentTable([Torrent]), options);
+        MseHandshake.RespondAsync(pair.ConnectionB, new MseTorrentTable([Torrent]), options);
 
     private static async Task<MseFailure> FailureOf(Task task) =>
         (await Assert.ThrowsAsync<MseException>(() => task.WaitAsync(Bound))).Failure;
@@ -47,7 +47,7 @@ public class HostileHandshakeTests
     public async Task The_initiator_gives_up_when_the_VC_is_not_within_520_bytes_of_Yb()
     {
         var pair = new PipePair();
-        var initiator = MseHandshake.InitiateAsync(pair.A, Torrent);
+        var initiator = MseHandshake.InitiateAsync(pair.ConnectionA, Torrent);
         await HandshakeTests.ReadExactlyAsync(pair.B.Input, 96);
         await pair.B.Output.WriteAsync(new MseKeyExchange().PublicKey);
         var garbage = new byte[521];
@@ -86,7 +86,7 @@ public class HostileHandshakeTests
     {
         var pair = new PipePair();
         var receiver = Respond(pair);
-        _ = MseHandshake.InitiateAsync(pair.A, InfoHash.Parse("0000000000000000000000000000000000000001"));
+        _ = MseHandshake.InitiateAsync(pair.ConnectionA, InfoHash.Parse("0000000000000000000000000000000000000001"));
         Assert.Equal(MseFailure.UnknownInfoHash, await FailureOf(receiver));
     }
 
@@ -122,12 +122,12 @@ public class HostileHandshakeTests
         handshake[0] = 19;
         "BitTorrent protocol"u8.CopyTo(handshake.AsSpan(1));
         await plain.A.Output.WriteAsync(handshake);
-        var required = MseHandshake.AcceptAsync(plain.B, torrents, new MseOptions { Policy = EncryptionPolicy.Required });
+        var required = MseHandshake.AcceptAsync(plain.ConnectionB, torrents, new MseOptions { Policy = EncryptionPolicy.Required });
         Assert.Equal(MseFailure.RefusedByPolicy, await FailureOf(required));
 
         var encrypted = new PipePair();
-        _ = MseHandshake.InitiateAsync(encrypted.A, Torrent);
-        var disabled = MseHandshake.AcceptAsync(encrypted.B, torrents, new MseOptions { Policy = EncryptionPolicy.Disabled });
+        _ = MseHandshake.InitiateAsync(encrypted.ConnectionA, Torrent);
+        var disabled = MseHandshake.AcceptAsync(encrypted.ConnectionB, torrents, new MseOptions { Policy = EncryptionPolicy.Disabled });
         Assert.Equal(MseFailure.RefusedByPolicy, await FailureOf(disabled));
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using BitTorrent.Wire;
 
 namespace BitTorrent.Encryption.Tests;
 
@@ -18,4 +19,10 @@ internal sealed class PipePair
     public IDuplexPipe A { get; }
 
     public IDuplexPipe B { get; }
+
+    /// <summary>A's end as the outgoing connection.</summary>
+    public PeerConnection ConnectionA => PeerConnection.FromPipe(A, ConnectionDirection.Outgoing);
+
+    /// <summary>B's end as the incoming connection.</summary>
+    public PeerConnection ConnectionB => PeerConnection.FromPipe(B, ConnectionDirection.Incoming);
 }
