@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +24,7 @@ public sealed class MseConnector
 
     /// <summary>
     /// The 68 bytes <c>Wire.Handshake(infoHash, peerId, extensions)</c> sends (the wire always adds the Extended bit):
-    /// the initial payload to pass to <see cref="ConnectAsync"/>.
+    /// the initial payload to pass to <c>ConnectAsync</c>.
     /// </summary>
     public static byte[] BitTorrentHandshake(InfoHash infoHash, PeerId peerId, WireExtensions extensions = WireExtensions.Fast)
     {
@@ -63,6 +65,31 @@ public sealed class MseConnector
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// Connects over TCP to <paramref name="remote"/> (from <paramref name="local"/> when given) under the policy, as
+    /// <see cref="ConnectAsync(Func{CancellationToken, ValueTask{PeerConnection}}, InfoHash, ReadOnlyMemory{byte}, CancellationToken)"/>.
+    /// </summary>
+    public Task<MseHandshakeResult> ConnectAsync(IPEndPoint remote, IPEndPoint? local, InfoHash infoHash, ReadOnlyMemory<byte> handshake,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        return ConnectAsync(async ct =>
+        {
+            var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (local is not null) socket.Bind(local);
+                await socket.ConnectAsync(remote, ct).ConfigureAwait(false);
+                return PeerConnection.FromSocket(socket, ConnectionDirection.Outgoing);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }, infoHash, handshake, cancellationToken);
     }
 
     /// <summary>The kinds to try in order: true for MSE, false for plain BitTorrent.</summary>
