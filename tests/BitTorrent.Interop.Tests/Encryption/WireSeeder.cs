@@ -9,12 +9,16 @@ namespace BitTorrent.Interop.Tests.Encryption;
 /// </summary>
 internal static class WireSeeder
 {
-    public static void Serve(BitTorrent.Wire.Wire wire, TestContent content, bool dialled)
+    /// <summary>
+    /// Serves <paramref name="content"/> on <paramref name="wire"/> and starts it. <paramref name="peerId"/> must be the
+    /// one in the MSE initial payload when that carried our handshake.
+    /// </summary>
+    public static void Serve(BitTorrent.Wire.Wire wire, TestContent content, bool dialled, PeerId? peerId = null)
     {
-        var peerId = PeerId.CreateRandom();
+        var ourId = peerId ?? PeerId.CreateRandom();
         wire.HandshakeReceived += (_, e) =>
         {
-            if (!dialled) wire.Handshake(e.InfoHash, peerId, WireExtensions.Fast);
+            if (!dialled) wire.Handshake(e.InfoHash, ourId, WireExtensions.Fast);
             if (wire.HasFast) wire.HaveAll();
             else
             {
@@ -33,6 +37,6 @@ internal static class WireSeeder
             return ValueTask.FromResult<ReadOnlyMemory<byte>>(content.Data.AsMemory((int)begin, request.Length));
         };
         wire.Start();
-        if (dialled) wire.Handshake(content.InfoHash, peerId, WireExtensions.Fast);
+        if (dialled) wire.Handshake(content.InfoHash, ourId, WireExtensions.Fast);
     }
 }
