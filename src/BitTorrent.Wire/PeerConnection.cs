@@ -93,6 +93,7 @@ public sealed class PeerConnection : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         try
         {
+            Transport.Output.CancelPendingFlush(); // a write blocked on a peer that does not read must not hold the close
             await Transport.Output.CompleteAsync().ConfigureAwait(false);
             await Transport.Input.CompleteAsync().ConfigureAwait(false);
         }

@@ -43,8 +43,8 @@ public sealed partial class Wire : IAsyncDisposable
         _outbound = new Outbound(async memory =>
         {
             var result = await output.WriteAsync(memory).ConfigureAwait(false);
-            if (result.IsCompleted) throw new IOException("the transport stopped accepting bytes");
-        }, _options.OutboundHighWater);
+            if (result.IsCompleted || result.IsCanceled) throw new IOException("the transport stopped accepting bytes");
+        }, _options.MaxOutboundBytes, OnOutboundWritten, OnOutboundOverflow);
         _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Wire>();
         _uploadMeter = new SpeedMeter(_options.TimeProvider);
         _downloadMeter = new SpeedMeter(_options.TimeProvider);
@@ -147,6 +147,9 @@ public sealed partial class Wire : IAsyncDisposable
     /// <summary>Completes when the wire has closed and released its transport.</summary>
     public Task Completion => _finished.Task;
 
+    /// <summary>Bytes waiting to be sent to the peer (queued or being written).</summary>
+    public long QueuedBytes => _outbound.Buffered;
+
     /// <summary>Payload bytes sent in piece messages.</summary>
     public long Uploaded => Interlocked.Read(ref _uploaded);
 
@@ -172,6 +175,7 @@ public sealed partial class Wire : IAsyncDisposable
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
+        StartTimeouts();
         var send = Task.Run(RunSendLoopAsync);
         var read = Task.Run(ReadLoopAsync);
         _ = FinishAsync(read, send);
@@ -215,32 +219,30 @@ public sealed partial class Wire : IAsyncDisposable
 
     private void Close(WireCloseReason reason, string? message, Exception? exception)
     {
-        bool peerWasInterested;
         lock (_gate)
         {
             if (_closed) return;
             _closed = true;
             CloseReason = new WireClosedEventArgs(reason, message, exception);
-            peerWasInterested = PeerInterested;
-            PeerInterested = false;
             _keepAliveTimer?.Dispose();
             _keepAliveTimer = null;
             _timeoutTimer?.Dispose();
             _timeoutTimer = null;
+            StopTimeouts();
         }
         if (reason == WireCloseReason.LocalEnd) _logger.LogDebug("wire closed by us");
         else _logger.LogDebug("wire closed: {Reason} {Message}", reason, message);
 
-        if (peerWasInterested) PeerUninterestedReceived?.Invoke(this, EventArgs.Empty);
-        OnPeerChoke();
-        FailAllRequests(WireRequestFailure.Closed);
-        lock (_gate) _peerRequests.Clear();
-
         if (reason == WireCloseReason.LocalEnd) _outbound.Complete();
         else _outbound.Stop();
         _closing.Cancel();
-        Closed?.Invoke(this, CloseReason!);
+        PostClosing();
     }
+
+    /// <summary>The peer let more than <see cref="WireOptions.MaxOutboundBytes"/> pile up; close off the sender's locks.</summary>
+    private void OnOutboundOverflow() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static wire => wire.Close(WireCloseReason.SendBufferFull,
+            $"more than {wire._options.MaxOutboundBytes} bytes waited to be sent: the peer does not read", null), this, preferLocal: false);
 
     private async Task RunSendLoopAsync()
     {
@@ -260,7 +262,7 @@ public sealed partial class Wire : IAsyncDisposable
         {
             // A graceful end flushes what is queued, but a peer that stops reading cannot hold the wire open.
             await _closing.Token.WhenCanceled().ConfigureAwait(false);
-            await send.WaitAsync(_options.CloseTimeout, TimeProvider).ConfigureAwait(false);
+            if (CloseReason?.Reason == WireCloseReason.LocalEnd) await send.WaitAsync(_options.CloseTimeout, TimeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -269,6 +271,7 @@ public sealed partial class Wire : IAsyncDisposable
         finally
         {
             await read.ConfigureAwait(false);
+            await _closedRaised.Task.ConfigureAwait(false);
             try
             {
                 await Connection.DisposeAsync().ConfigureAwait(false);
