@@ -51,7 +51,7 @@ internal static class DemoCommand
     private static async Task<Wire.Wire> SeedAsync(TcpListener listener, DemoTorrent torrent, CancellationToken cancellationToken)
     {
         var socket = await listener.AcceptSocketAsync(cancellationToken);
-        var wire = new Wire.Wire(socket, new WireOptions { Type = "tcpIncoming", PieceCount = torrent.PieceCount });
+        var wire = new Wire.Wire(socket, new WireOptions { PieceCount = torrent.PieceCount });
         wire.Use(w => new UtMetadata(w, torrent.Info));
         wire.RequestHandler = (request, _) =>
         {

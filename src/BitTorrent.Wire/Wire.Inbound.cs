@@ -19,13 +19,14 @@ public sealed partial class Wire
         {
             while (true)
             {
-                if (_outbound.IsCongested) await _outbound.WaitForDrainAsync().ConfigureAwait(false);
                 var result = await _input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                MarkReceived();
                 var buffer = result.Buffer;
-                var consumed = Process(buffer);
+                SequencePosition consumed;
+                lock (_eventLock) consumed = Process(buffer);
                 if (IsClosed) break;
                 _input.AdvanceTo(consumed, buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCompleted)
                 {
                     Close(WireCloseReason.RemoteEnd, "the peer closed the connection", null);
                     break;
@@ -101,7 +102,11 @@ public sealed partial class Wire
             Close(WireCloseReason.InvalidHandshake, "not the BitTorrent protocol", null);
             return false;
         }
-        _peerHandshakeReceived = true;
+        lock (_gate)
+        {
+            _peerHandshakeReceived = true;
+            StopHandshakeTimer();
+        }
         OnHandshake(new HandshakeEventArgs(new InfoHash(handshake.Slice(28, 20)), new PeerId(handshake.Slice(48, 20)),
             MessageWriter.ReadReserved(handshake.Slice(20, 8))));
         return true;
