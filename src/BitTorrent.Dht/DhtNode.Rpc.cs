@@ -14,6 +14,10 @@ public sealed partial class DhtNode
     private static readonly TimeSpan WaitingRetry = TimeSpan.FromMilliseconds(100);
     private const int MaxResponseSize = 64 * 1024;
 
+    /// <summary>The share of the outbound budget only our own queries may spend.</summary>
+    private const double OwnQueryShare = 0.25;
+    private static readonly long MonotonicOriginTicks = TimeSpan.TicksPerDay;
+
     private readonly Dictionary<ushort, PendingQuery> _inflight = [];
     private readonly Queue<PendingQuery> _deadlines = new();
     private readonly Queue<PendingQuery> _slowChecks = new();
@@ -28,7 +32,12 @@ public sealed partial class DhtNode
     private long _datagramsReceived, _datagramsSent, _queriesReceived, _queriesSent, _responsesReceived, _errorsReceived;
     private long _timeouts, _unsolicited, _rateLimited, _blocked, _budgetDropped, _queriesRejected;
 
-    private long NowTicks => _time.GetUtcNow().UtcTicks;
+    /// <summary>
+    /// The node's clock: monotonic ticks (100 ns) from <see cref="TimeProvider.GetTimestamp"/>, starting one day after the
+    /// node was created so that 0 ("never") always reads as long ago. Wall-clock steps (NTP, a user changing the time)
+    /// do not move it: every timeout, expiry and rate window is measured on it.
+    /// </summary>
+    private long NowTicks => MonotonicOriginTicks + _time.GetElapsedTime(_createdTimestamp).Ticks;
 
     /// <summary>Sends a query now, or queues it while the concurrency limit or the outbound budget is reached.</summary>
     internal void SendQuery(PendingQuery query)
@@ -39,7 +48,7 @@ public sealed partial class DhtNode
             query.OnFailure(PendingQuery.Cancelled);
             return;
         }
-        if (_inflight.Count >= _options.Concurrency || _waiting.Count > 0 || !TakeBudget())
+        if (_inflight.Count >= _options.Concurrency || _waiting.Count > 0 || !TakeBudget(ownQuery: true))
         {
             if (_waiting.Count >= _options.MaxWaitingQueries)
             {
@@ -104,7 +113,27 @@ public sealed partial class DhtNode
         }
     }
 
-    private bool TakeBudget()
+    /// <summary>
+    /// Sends a query nobody asked us for (a ping of a node that queried us or that the sibling heard of) only if it can go
+    /// at once, with half the concurrency free and without our own queries' share of the budget; otherwise drops it. It
+    /// never waits, so it never delays our own queries.
+    /// </summary>
+    private void SendUnsolicitedQuery(PendingQuery query)
+    {
+        if (_destroyed || _transport is null || _waiting.Count > 0 || _inflight.Count >= _options.Concurrency / 2
+            || !TakeBudget(ownQuery: false))
+        {
+            query.IsDone = true;
+            return;
+        }
+        Transmit(query);
+    }
+
+    /// <summary>
+    /// Takes one packet from the outbound budget. Our own queries may spend all of it; responses, errors and unsolicited
+    /// pings leave <see cref="OwnQueryShare"/> of it, so a flood of queries never starves our lookups.
+    /// </summary>
+    private bool TakeBudget(bool ownQuery)
     {
         int rate = _options.MaxOutboundPacketsPerSecond;
         if (rate <= 0)
@@ -114,7 +143,7 @@ public sealed partial class DhtNode
         long now = NowTicks;
         _budget = Math.Min(rate, _budget + (now - _budgetRefilledTicks) * (double)rate / TimeSpan.TicksPerSecond);
         _budgetRefilledTicks = now;
-        if (_budget < 1)
+        if (_budget < (ownQuery ? 1 : 1 + rate * OwnQueryShare))
         {
             return false;
         }
@@ -132,7 +161,7 @@ public sealed partial class DhtNode
                 _waiting.Dequeue();
                 continue;
             }
-            if (!TakeBudget())
+            if (!TakeBudget(ownQuery: true))
             {
                 Reschedule(NowTicks + WaitingRetry.Ticks);
                 return;
@@ -154,12 +183,12 @@ public sealed partial class DhtNode
             try
             {
                 HandleDatagram(datagram, source);
+                PublishContactsForSibling();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Warn(DhtWarningKind.InternalError, ex.Message, source);
             }
-            PublishContactsForSibling();
             foreignNodes = _foreignNodes;
             _foreignNodes = null;
         }
@@ -323,6 +352,7 @@ public sealed partial class DhtNode
                     _nextMaintenanceTicks = now + MaintenanceInterval.Ticks;
                     Maintain(now);
                 }
+                BootstrapIfDue(now);
                 PublishContactsForSibling();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -334,6 +364,10 @@ public sealed partial class DhtNode
             if (_waiting.Count > 0)
             {
                 due = Math.Min(due, NowTicks + WaitingRetry.Ticks);
+            }
+            if (_table.Count == 0 && !_bootstrapping && BootstrapRouters.Count > 0)
+            {
+                due = Math.Min(due, Math.Max(_nextBootstrapTicks, NowTicks + WaitingRetry.Ticks));
             }
             Reschedule(due);
         }
@@ -395,10 +429,6 @@ public sealed partial class DhtNode
                 traversal.Step();
             }
         }
-        if (_table.Count == 0 && !_bootstrapping && BootstrapRouters.Count > 0)
-        {
-            StartBootstrap();
-        }
     }
 
     private void LearnExternalAddress(ReadOnlySpan<byte> compact)
@@ -422,6 +452,6 @@ public sealed partial class DhtNode
     private void Warn(DhtWarningKind kind, string message, IPEndPoint? source)
     {
         _logger.LogDebug("DHT warning {Kind}: {Message} ({Source})", kind, message, source);
-        Warning?.Invoke(this, new DhtWarningEventArgs(kind, message, source));
+        Raise(Warning, new DhtWarningEventArgs(kind, message, source));
     }
 }
