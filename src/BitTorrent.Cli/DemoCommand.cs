@@ -15,6 +15,28 @@ namespace BitTorrent.Cli;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The <c>demo</c> command.</summary>
+    public static System.CommandLine.Command Create()
+    {
+        var size = Commands.CommonOptions.Size("--size", "Size of the generated content.", 64L << 20);
+        var piece = Commands.CommonOptions.Size("--piece-length", "Piece length (a power of two, 16KiB to 16MiB).", 256L << 10);
+        var depth = new System.CommandLine.Option<int>("--depth") { Description = "Requests kept in flight.", DefaultValueFactory = _ => 64 };
+        var seed = new System.CommandLine.Option<int>("--seed") { Description = "Seed of the generated content.", DefaultValueFactory = _ => 1 };
+        size.Validators.Add(r => { if (r.GetValueOrDefault<long>() is < 1 or > 4L << 30) r.AddError("--size must be from 1 byte to 4GiB"); });
+        piece.Validators.Add(r => { long v = r.GetValueOrDefault<long>(); if (v is < 16384 or > 16L << 20 || (v & (v - 1)) != 0) r.AddError("--piece-length must be a power of two from 16KiB to 16MiB"); });
+        depth.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 2000) r.AddError("--depth must be from 1 to 2000"); });
+        var command = new System.CommandLine.Command("demo", "A local swarm on loopback, no internet needed.\n\nExample:\n  bt demo --size 16MiB")
+            { size, piece, depth, seed };
+        command.SetAction((parse, _) => RunAsync(new DemoOptions
+        {
+            SizeMiB = (int)Math.Max(1, parse.GetValue(size) >> 20),
+            PieceKiB = (int)(parse.GetValue(piece) >> 10),
+            Depth = parse.GetValue(depth),
+            Seed = parse.GetValue(seed),
+        }, Console.Out));
+        return command;
+    }
+
     private const int BlockLength = 16 * 1024;
 
     public static async Task<int> RunAsync(DemoOptions options, TextWriter output)

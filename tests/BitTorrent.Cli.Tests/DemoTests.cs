@@ -17,20 +17,4 @@ public class DemoTests
         Assert.Contains("pieces     48/48 verified by SHA-1", text);
         Assert.Contains("identical to the seeder's", text);
     }
-
-    [Theory]
-    [InlineData("--size-mib", "0")]
-    [InlineData("--piece-kib", "100")]
-    [InlineData("--depth", "x")]
-    [InlineData("--bogus", "1")]
-    [InlineData("--size-mib")]
-    public void Bad_options_are_usage_errors(params string[] args) =>
-        Assert.Throws<CliUsageException>(() => DemoOptions.Parse(args));
-
-    [Fact]
-    public void Options_parse()
-    {
-        var options = DemoOptions.Parse(["--size-mib", "8", "--piece-kib", "512", "--depth", "32", "--seed", "9"]);
-        Assert.Equal(new DemoOptions { SizeMiB = 8, PieceKiB = 512, Depth = 32, Seed = 9 }, options);
-    }
 }
