@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using BitTorrent.Cli.Commands;
 using BitTorrent.Extensions;
 using BitTorrent.Wire;
 
@@ -22,9 +23,9 @@ internal static class DemoCommand
         var piece = Commands.CommonOptions.Size("--piece-length", "Piece length (a power of two, 16KiB to 16MiB).", 256L << 10);
         var depth = new System.CommandLine.Option<int>("--depth") { Description = "Requests kept in flight.", DefaultValueFactory = _ => 64 };
         var seed = new System.CommandLine.Option<int>("--seed") { Description = "Seed of the generated content.", DefaultValueFactory = _ => 1 };
-        size.Validators.Add(r => { if (r.GetValueOrDefault<long>() is < 1 or > 4L << 30) r.AddError("--size must be from 1 byte to 4GiB"); });
-        piece.Validators.Add(r => { long v = r.GetValueOrDefault<long>(); if (v is < 16384 or > 16L << 20 || (v & (v - 1)) != 0) r.AddError("--piece-length must be a power of two from 16KiB to 16MiB"); });
-        depth.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 2000) r.AddError("--depth must be from 1 to 2000"); });
+        size.Check(v => v is < 1 or > 4L << 30 ? "--size must be from 1 byte to 4GiB" : null);
+        piece.Check(v => v is < 16384 or > 16L << 20 || (v & (v - 1)) != 0 ? "--piece-length must be a power of two from 16KiB to 16MiB" : null);
+        depth.Check(v => v is < 1 or > 2000 ? "--depth must be from 1 to 2000" : null);
         var command = new System.CommandLine.Command("demo", "A local swarm on loopback, no internet needed.\n\nExample:\n  bt demo --size 16MiB")
             { size, piece, depth, seed };
         command.SetAction((parse, _) => RunAsync(new DemoOptions
@@ -33,7 +34,7 @@ internal static class DemoCommand
             PieceKiB = (int)(parse.GetValue(piece) >> 10),
             Depth = parse.GetValue(depth),
             Seed = parse.GetValue(seed),
-        }, Console.Out));
+        }, parse.InvocationConfiguration.Output));
         return command;
     }
 

@@ -8,12 +8,16 @@ namespace BitTorrent.Cli;
 public static class Program
 {
     /// <summary>Parses the command line and runs the command; returns an exit code from <see cref="ExitCodes"/>.</summary>
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error);
+
+    /// <summary>Runs <c>bt</c> with its output and errors going to the given writers (the tests' entry point).</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parse = BuildRoot().Parse(args);
-        if (parse.Errors.Count == 0) return await parse.InvokeAsync();
-        foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"bt: {error.Message}");
-        await Console.Error.WriteLineAsync($"Try '{string.Join(' ', CommandPath(parse))} --help'.");
+        if (parse.Errors.Count == 0)
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        foreach (var e in parse.Errors) await error.WriteLineAsync($"bt: {e.Message}");
+        await error.WriteLineAsync($"Try '{string.Join(' ', CommandPath(parse))} --help'.");
         return ExitCodes.Usage;
     }
 

@@ -80,16 +80,35 @@ internal static class CommonOptions
     };
 
     /// <summary>A TCP/UDP port option (0 = any free port).</summary>
-    public static Option<int> Port(string name, string description, int defaultValue) => new(name)
+    public static Option<int> Port(string name, string description, int defaultValue) => new Option<int>(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        Validators = { r => { if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError($"{name} must be from 0 to 65535"); } },
-    };
+    }.Check(port => port is < 0 or > 65535 ? $"{name} must be from 0 to 65535" : null);
+
+    /// <summary>
+    /// Adds a range check that runs only when the value itself parsed (a value that did not parse already has its
+    /// error); <paramref name="check"/> returns the error message, or null when the value is fine.
+    /// </summary>
+    public static Option<T> Check<T>(this Option<T> option, Func<T, string?> check)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0 && r.Implicit) return;
+            T value;
+            try { value = r.GetValueOrDefault<T>(); }
+            catch (InvalidOperationException) { return; }
+            if (check(value) is string message) r.AddError(message);
+        });
+        return option;
+    }
 
     /// <summary>The reporter for this invocation (JSON, live or plain).</summary>
-    public static Reporter CreateReporter(ParseResult parse) =>
-        new(Reporter.ChooseMode(parse.GetValue(Json)), Console.Out, Console.Error);
+    public static Reporter CreateReporter(ParseResult parse)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        return new(Reporter.ChooseMode(parse.GetValue(Json), output), output, parse.InvocationConfiguration.Error);
+    }
 
     /// <summary>Console logging on standard error when <c>--verbose</c> was given, nothing otherwise.</summary>
     public static ILoggerFactory CreateLoggerFactory(ParseResult parse)

@@ -36,9 +36,11 @@ internal class Reporter(OutputMode mode, TextWriter output, TextWriter error)
     /// <summary>The mode events are written in.</summary>
     public OutputMode Mode { get; } = mode;
 
-    /// <summary>Chooses the mode: JSON when asked, a live display on a terminal, plain lines otherwise.</summary>
-    public static OutputMode ChooseMode(bool json) =>
-        json ? OutputMode.Json : Console.IsOutputRedirected || Console.IsErrorRedirected ? OutputMode.Plain : OutputMode.Live;
+    /// <summary>Chooses the mode: JSON when asked, a live display when writing to a terminal, plain lines otherwise.</summary>
+    public static OutputMode ChooseMode(bool json, TextWriter output) =>
+        json ? OutputMode.Json
+        : ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? OutputMode.Live
+        : OutputMode.Plain;
 
     /// <summary>The JSON text of one event, as written with <c>--json</c>.</summary>
     public static string Serialize(CliEvent e) => JsonSerializer.Serialize(e, Json);
