@@ -1,0 +1,93 @@
+using System.Buffers;
+using BitTorrent.Wire;
+
+namespace BitTorrent.Storage;
+
+public sealed partial class TorrentStorage
+{
+    /// <summary>
+    /// Re-checks every piece: <see cref="StorageOptions.CheckParallelism"/> workers each take the next piece, read it
+    /// with positional reads into their own buffer and hash it, so all cores hash while memory stays at one piece per
+    /// worker. Missing or short files make their pieces invalid; they are not errors.
+    /// </summary>
+    /// <returns>The pieces whose data is present and matches its SHA-1.</returns>
+    /// <exception cref="StorageException">A failure other than missing or truncated data (for example access denied).</exception>
+    public async ValueTask<BitField> CheckAsync(IProgress<CheckProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var valid = new bool[Info.PieceCount];
+        var counters = new CheckCounters();
+        int workers = Math.Clamp(_options.CheckParallelism, 1, Info.PieceCount);
+        var tasks = new Task[workers];
+        for (int i = 0; i < workers; i++)
+            tasks[i] = Task.Run(() => CheckWorkerAsync(valid, counters, progress, cancellationToken), cancellationToken);
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        var result = new BitField(Info.PieceCount, Info.PieceCount);
+        for (int piece = 0; piece < valid.Length; piece++)
+            if (valid[piece]) result.Set(piece);
+        return result;
+    }
+
+    /// <summary>
+    /// Looks for data that went away under a running torrent: a file deleted or shorter than the torrent says (or the
+    /// part file gone). Their handles are closed, so reads of them fail from now on, and their pieces are returned;
+    /// the engine clears them from its have-set and announces them lost (lt_donthave). Cheap: one stat per file.
+    /// </summary>
+    public BitField FindLostPieces()
+    {
+        var lost = new BitField(Info.PieceCount, Info.PieceCount);
+        bool partFileExists = File.Exists(PartFilePath);
+        for (int file = 0; file < Info.Files.Count; file++)
+        {
+            var entry = Info.Files[file];
+            if (entry.IsPadding || entry.Length == 0) continue;
+            var state = new FileInfo(_files.PathOf(file));
+            bool present = state.Exists
+                ? state.Length >= entry.Length
+                : GetFilePriority(file) == FilePriority.Skip && partFileExists;
+            if (present) continue;
+            _files.Close(file);
+            var (first, count) = Info.GetPieceRange(file);
+            for (int piece = first; piece < first + count; piece++) lost.Set(piece);
+        }
+        return lost;
+    }
+
+    private async Task CheckWorkerAsync(bool[] valid, CheckCounters counters, IProgress<CheckProgress>? progress, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Info.PieceLength);
+        try
+        {
+            for (int piece = counters.NextPiece(); piece < Info.PieceCount; piece = counters.NextPiece())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int size = Info.GetPieceSize(piece);
+                bool ok = await TryReadAndVerifyAsync(piece, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                valid[piece] = ok;
+                var (done, good, bytes) = counters.Complete(ok, size);
+                progress?.Report(new CheckProgress(done, Info.PieceCount, good, bytes));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The shared state of the check workers: the next piece to take and the totals so far.</summary>
+    private sealed class CheckCounters
+    {
+        private int _next = -1;
+        private int _done;
+        private int _good;
+        private long _bytes;
+
+        public int NextPiece() => Interlocked.Increment(ref _next);
+
+        public (int Done, int Good, long Bytes) Complete(bool ok, int size)
+        {
+            int good = ok ? Interlocked.Increment(ref _good) : Volatile.Read(ref _good);
+            long bytes = Interlocked.Add(ref _bytes, size);
+            return (Interlocked.Increment(ref _done), good, bytes);
+        }
+    }
+}
