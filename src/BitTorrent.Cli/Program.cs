@@ -38,6 +38,9 @@ public static class Program
             CommonOptions.Verbose,
             CommonOptions.LogCategories,
         };
+        root.Subcommands.Add(CreateCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(DhtCommands.Create());
         root.Subcommands.Add(DemoCommand.Create());
         foreach (var option in root.Options)
