@@ -139,12 +139,31 @@ internal sealed class StorageFiles : IDisposable
     {
         try
         {
-            return File.OpenHandle(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite,
-                FileShare.ReadWrite | FileShare.Delete, FileOptions.None, create && !_sparse && length > 0 ? length : 0);
+            bool preallocate = create && !_sparse && length > 0 && !File.Exists(path);
+            var mode = preallocate ? FileMode.CreateNew : create ? FileMode.OpenOrCreate : FileMode.Open;
+            return File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.None,
+                preallocate ? length : 0);
         }
         catch (Exception e) when (!create && StorageException.From(e, path, "open").Error == StorageError.AccessDenied)
         {
             return null;
+        }
+        catch (IOException e) when (create && !_sparse && length > 0 && FreeSpace(path) < length)
+        {
+            // .NET reports a failed preallocation with a generic HResult; the free space says why.
+            throw new StorageException(StorageError.DiskFull, $"cannot preallocate {length} bytes for '{path}': {e.Message}", path, e);
+        }
+    }
+
+    private static long FreeSpace(string path)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetDirectoryName(path)!).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return long.MaxValue;
         }
     }
 

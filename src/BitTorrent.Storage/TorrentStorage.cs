@@ -8,7 +8,7 @@ namespace BitTorrent.Storage;
 /// The pieces of one torrent on disk. A piece maps to regions of one or more files (in torrent order); each region is
 /// read or written with positional I/O (<see cref="RandomAccess"/>), so concurrent calls on different pieces are safe.
 /// Pad files (BEP 47) are never written and read as zeros. Files are created sparse at their full length on their
-/// first write. Files with priority <see cref="FilePriority.Skip"/> are not created: the bytes of a piece that fall in
+/// first write (an empty file with the piece it sits in). Files with priority <see cref="FilePriority.Skip"/> are not created: the bytes of a piece that fall in
 /// a skipped file (a piece shared with a wanted neighbour) go to a sparse part file, <c>.&lt;info hash&gt;.parts</c> in
 /// the target directory, at their torrent offset, and move into the real file when it becomes wanted. Every failure
 /// is a <see cref="StorageException"/> with a typed reason.
@@ -19,6 +19,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
     private readonly StorageFiles _files;
     private readonly int[] _priorities; // FilePriority values, read and swapped atomically
     private readonly StorageOptions _options;
+    private readonly Dictionary<int, int[]> _emptyFiles;
 
     /// <summary>Prepares storage for <paramref name="info"/> under <paramref name="directory"/>; nothing is created until a write.</summary>
     /// <exception cref="ArgumentException">The priorities do not match the number of files.</exception>
@@ -28,6 +29,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         _options = options ?? new StorageOptions();
         Directory = Path.GetFullPath(directory);
         _files = new StorageFiles(info, Directory, _options.Sparse);
+        _emptyFiles = MapEmptyFiles(info);
         _priorities = _options.FilePriorities is { } given
             ? given.Count == info.Files.Count ? given.Select(p => (int)p).ToArray() : throw new ArgumentException($"{given.Count} priorities for {info.Files.Count} files", nameof(options))
             : Enumerable.Repeat((int)FilePriority.Normal, info.Files.Count).ToArray();
@@ -85,7 +87,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
     {
         int size = Info.GetPieceSize(piece);
         if (data.Length != size) throw new ArgumentException($"piece {piece} is {size} bytes, got {data.Length}", nameof(data));
-        return WriteRangeAsync((long)piece * Info.PieceLength, data, cancellationToken);
+        return WritePieceCoreAsync(piece, data, cancellationToken);
     }
 
     /// <summary>Reads <paramref name="destination"/>.Length bytes of piece <paramref name="piece"/> from <paramref name="begin"/> (to serve a block).</summary>
@@ -141,6 +143,19 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         }
         return PieceHash.Verify(buffer.Span, Info.GetPieceHash(piece));
     }
+
+    private async ValueTask WritePieceCoreAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await WriteRangeAsync((long)piece * Info.PieceLength, data, cancellationToken).ConfigureAwait(false);
+        foreach (int file in _emptyFiles.GetValueOrDefault(piece, []))
+            if (GetFilePriority(file) != FilePriority.Skip) _files.OpenForWrite(file);
+    }
+
+    /// <summary>Empty files by the piece they sit in (the piece holding their offset, or the last piece): created with it.</summary>
+    private static Dictionary<int, int[]> MapEmptyFiles(TorrentInfo info) => Enumerable.Range(0, info.Files.Count)
+        .Where(i => info.Files[i].Length == 0 && !info.Files[i].IsPadding)
+        .GroupBy(i => (int)Math.Min(info.Files[i].Offset / info.PieceLength, info.PieceCount - 1))
+        .ToDictionary(g => g.Key, g => g.ToArray());
 
     private async ValueTask WriteRangeAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
