@@ -38,6 +38,8 @@ public static class Program
             CommonOptions.Verbose,
             CommonOptions.LogCategories,
         };
+        root.Subcommands.Add(GetCommand.Create());
+        root.Subcommands.Add(SeedCommand.Create());
         root.Subcommands.Add(CreateCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
