@@ -44,7 +44,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(DhtCommands.Create());
-        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(Demo.DemoCommand.Create());
         foreach (var option in root.Options)
             if (option is System.CommandLine.VersionOption version) version.Action = new VersionAction();
         return root;

@@ -63,7 +63,7 @@ internal sealed class TorrentWatcher(ClientEngine engine, Reporter reporter, Tim
         else if (verified >= total && total > 0) eta = 0;
         _last[session.InfoHash] = (verified, now);
         return new ProgressEvent(session.InfoHash.ToString(), StateName(session.State), Math.Round(session.Progress * 100, 2),
-            verified, peers.Sum(p => p.Uploaded), down, up, peers.Count, (int)Math.Round(session.Progress * pieces), pieces, eta);
+            verified, session.Uploaded, down, up, peers.Count, (int)Math.Round(session.Progress * pieces), pieces, eta);
     }
 
     /// <summary>The state's name as the JSON output writes it.</summary>

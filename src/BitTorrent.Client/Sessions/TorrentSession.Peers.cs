@@ -139,8 +139,8 @@ public sealed partial class TorrentSession
                 dht.AddNode(new IPEndPoint(peer.EndPoint.Address, e.Port));
         };
         wire.RequestHandler = (request, token) => ServeAsync(request, token);
-        wire.Download += (_, e) => _engine.Metrics.BytesDownloaded.Add(e.Bytes);
-        wire.Upload += (_, e) => _engine.Metrics.BytesUploaded.Add(e.Bytes);
+        wire.Download += (_, e) => { Interlocked.Add(ref _downloaded, e.Bytes); _engine.Metrics.BytesDownloaded.Add(e.Bytes); };
+        wire.Upload += (_, e) => { Interlocked.Add(ref _uploaded, e.Bytes); _engine.Metrics.BytesUploaded.Add(e.Bytes); };
     }
 
     /// <summary>The handshake completed: join the torrent, unless the peer is ourselves, a duplicate, banned or over the limit.</summary>

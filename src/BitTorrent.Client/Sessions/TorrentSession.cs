@@ -65,6 +65,15 @@ public sealed partial class TorrentSession
     /// <summary>Verified bytes of the selected pieces.</summary>
     public long BytesVerified => Interlocked.Read(ref _bytesVerified);
 
+    /// <summary>Piece payload bytes received from all peers since the torrent was added (including pieces that failed their check).</summary>
+    public long Downloaded => Interlocked.Read(ref _downloaded);
+
+    /// <summary>Piece payload bytes sent to all peers since the torrent was added.</summary>
+    public long Uploaded => Interlocked.Read(ref _uploaded);
+
+    private long _downloaded;
+    private long _uploaded;
+
     /// <summary>The connected peers, refreshed every second and on every connect and disconnect.</summary>
     public IReadOnlyList<PeerInfo> Peers => _peerSnapshot;
 
