@@ -55,7 +55,7 @@ public sealed class ClientEngine : IAsyncDisposable
             {
                 BootstrapNodes = options.DhtBootstrapNodes,
                 TimeProvider = options.TimeProvider,
-                Logger = loggerFactory.CreateLogger<DhtNode>(),
+                LoggerFactory = loggerFactory,
             });
             ownsDht = true;
         }
@@ -157,7 +157,6 @@ public sealed class ClientEngine : IAsyncDisposable
     {
         TimeProvider = Options.TimeProvider,
         LoggerFactory = Options.LoggerFactory,
-        Type = incoming ? "tcpIncoming" : "tcpOutgoing",
         PieceCount = pieceCount,
     };
 

@@ -264,7 +264,7 @@ internal static class DhtCommands
         {
             BootstrapNodes = bootstrap.Length > 0 ? bootstrap : null,
             State = state,
-            Logger = CommonOptions.CreateLoggerFactory(parse).CreateLogger("BitTorrent.Dht"),
+            LoggerFactory = CommonOptions.CreateLoggerFactory(parse),
         };
     }
 
@@ -276,7 +276,7 @@ internal static class DhtCommands
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(parse.GetValue(Timeout));
         var options = NodeOptions(parse, null);
-        if (!bootstrap) options = new DhtNodeOptions { BootstrapNodes = [], Logger = options.Logger };
+        if (!bootstrap) options = new DhtNodeOptions { BootstrapNodes = [], LoggerFactory = options.LoggerFactory };
         await using var node = new DhtNode(options);
         try
         {

@@ -88,13 +88,13 @@ internal sealed class DemoSwarm(DemoOptions options, ILoggerFactory loggerFactor
 
     private async Task<IReadOnlyList<EndPoint>> StartDhtAsync(CancellationToken cancellationToken)
     {
-        var first = new DhtNode(new DhtNodeOptions { BootstrapNodes = [], Logger = loggerFactory.CreateLogger("BitTorrent.Dht.Demo") });
+        var first = new DhtNode(new DhtNodeOptions { BootstrapNodes = [], LoggerFactory = loggerFactory });
         first.Listen(0, IPAddress.Loopback);
         _dht.Add(first);
         IReadOnlyList<EndPoint> bootstrap = [new IPEndPoint(IPAddress.Loopback, first.LocalEndPoint!.Port)];
         for (int i = 1; i < options.DhtNodes; i++)
         {
-            var node = new DhtNode(new DhtNodeOptions { BootstrapNodes = bootstrap, Logger = loggerFactory.CreateLogger("BitTorrent.Dht.Demo") });
+            var node = new DhtNode(new DhtNodeOptions { BootstrapNodes = bootstrap, LoggerFactory = loggerFactory });
             node.Listen(0, IPAddress.Loopback);
             _dht.Add(node);
         }
