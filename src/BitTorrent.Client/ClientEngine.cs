@@ -60,7 +60,7 @@ public sealed class ClientEngine : IAsyncDisposable
             ownsDht = true;
         }
         var engine = new ClientEngine(options, transport, dht, ownsDht);
-        transport.IncomingOptions = engine.CreateWireOptions(incoming: true);
+        transport.IncomingOptions = engine.CreateWireOptions();
         try
         {
             await transport.StartAsync(engine.OnAccepted, cancellationToken).ConfigureAwait(false);
@@ -153,7 +153,7 @@ public sealed class ClientEngine : IAsyncDisposable
     public IAsyncEnumerable<Alert> ReadAlertsAsync(CancellationToken cancellationToken = default) => Alerts.ReadAllAsync(cancellationToken);
 
     /// <summary>Wire options for a new connection, on the engine's clock and logs.</summary>
-    internal WireOptions CreateWireOptions(bool incoming, int? pieceCount = null) => new()
+    internal WireOptions CreateWireOptions(int? pieceCount = null) => new()
     {
         TimeProvider = Options.TimeProvider,
         LoggerFactory = Options.LoggerFactory,
@@ -192,12 +192,9 @@ public sealed class ClientEngine : IAsyncDisposable
 
     private void OnAccepted(Wire.Wire wire, IPEndPoint remote)
     {
-        var timeout = Options.TimeProvider.CreateTimer(_ => wire.Close(WireCloseReason.InvalidHandshake, "no handshake in time"),
-            null, Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
-        wire.Closed += (_, _) => timeout.Dispose();
+        // The wire's own handshake timeout (WireOptions.HandshakeTimeout) closes a connection that never names a torrent.
         wire.HandshakeReceived += (_, e) =>
         {
-            timeout.Dispose();
             if (_sessions.TryGetValue(e.InfoHash, out var session)) session.AcceptIncoming(wire, remote, e);
             else wire.Close(WireCloseReason.InfoHashMismatch, $"no torrent {e.InfoHash} here");
         };

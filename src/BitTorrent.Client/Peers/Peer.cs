@@ -46,14 +46,17 @@ internal sealed class Peer(Wire.Wire wire, IPEndPoint endPoint, PeerSource sourc
     /// <summary>True once the loop handled the connection's close.</summary>
     public bool Gone { get; set; }
 
-    /// <summary>Our requests to the peer now in flight (piece, block).</summary>
-    public HashSet<(int Piece, int Block)> Requested { get; } = [];
+    /// <summary>Our requests to the peer now in flight (their completions not yet handled by the loop).</summary>
+    public int InFlight { get; set; }
 
     /// <summary>How many requests we keep in flight to the peer.</summary>
     public int QueueDepth { get; set; } = 16;
 
     /// <summary>Pieces the peer contributed to that failed the hash check.</summary>
     public int HashFailures { get; set; }
+
+    /// <summary>When the loop admitted the connection (the loop's clock).</summary>
+    public long ConnectedAt { get; set; }
 
     /// <summary>When the peer last delivered a block (the loop's clock).</summary>
     public long LastBlockTimestamp { get; set; }

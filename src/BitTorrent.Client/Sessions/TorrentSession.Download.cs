@@ -92,11 +92,10 @@ public sealed partial class TorrentSession
 
     private void ForgetPeerPieces(Peer peer)
     {
-        if (_picker is { } picker && _handles.Remove(peer, out var handle))
-        {
-            picker.RemovePeer(handle);
-            _byHandle.Remove(handle);
-        }
+        if (!_handles.Remove(peer, out var handle)) return;
+        _picker?.RemovePeer(handle);
+        _choker.RemovePeer(handle);
+        _byHandle.Remove(handle);
     }
 
     /// <summary>Interested exactly while the peer has a piece we want and lack.</summary>
@@ -113,8 +112,8 @@ public sealed partial class TorrentSession
     private void FillRequests(Peer peer)
     {
         if (_picker is not { } picker || _storage is null || !peer.Admitted || peer.Gone || _state != TorrentState.Downloading) return;
-        int room = peer.QueueDepth - peer.Requested.Count;
-        if (room <= 0 || IsSnubbed(peer) && peer.Requested.Count > 0) return;
+        int room = peer.QueueDepth - peer.InFlight;
+        if (room <= 0 || IsSnubbed(peer)) return;
         var wire = peer.Wire;
         Span<BlockRequest> picked = stackalloc BlockRequest[Math.Min(room, 64)];
         int n = picker.PickBlocks(HandleOf(peer), wire.PeerChoking, wire.PeerChoking ? wire.PeerAllowedFastSet : null, picked);
@@ -126,7 +125,7 @@ public sealed partial class TorrentSession
         if (!_buffers.TryGetValue(block.Index, out var buffer))
             _buffers[block.Index] = buffer = new PieceBuffer(block.Index, _info!.GetPieceSize(block.Index));
         buffer.InFlight++;
-        peer.Requested.Add((block.Index, block.Begin));
+        peer.InFlight++;
         ValueTask<int> pending;
         try
         {
@@ -157,7 +156,10 @@ public sealed partial class TorrentSession
     private void OnBlockDone(Peer peer, PieceBuffer buffer, BlockRequest block, Exception? error)
     {
         buffer.RequestDone();
-        if (!peer.Requested.Remove((block.Index, block.Begin)) || peer.Gone || _picker is not { } picker || buffer.Sealed) return;
+        peer.InFlight--;
+        // A completion into a buffer that is sealed or replaced (the piece failed and is downloaded again) is stale.
+        if (peer.Gone || _picker is not { } picker || buffer.Sealed || !_buffers.TryGetValue(block.Index, out var current) || current != buffer)
+            return;
         var handle = HandleOf(peer);
         if (error is not null)
         {
@@ -293,7 +295,7 @@ public sealed partial class TorrentSession
 
     /// <summary>A peer that has had requests outstanding and sent nothing for <see cref="SnubSeconds"/>.</summary>
     private bool IsSnubbed(Peer peer) =>
-        peer.Requested.Count > 0 && _time.GetElapsedTime(peer.LastBlockTimestamp).TotalSeconds >= SnubSeconds;
+        peer.InFlight > 0 && _time.GetElapsedTime(peer.LastBlockTimestamp).TotalSeconds >= SnubSeconds;
 
     /// <summary>Gives the blocks of snubbed peers to others (the requests stay: if they arrive, they still count).</summary>
     private void CheckSnubbed()

@@ -34,7 +34,7 @@ public sealed partial class TorrentSession
     private void ConnectMore()
     {
         if (!AcceptsPeers) return;
-        while (_peers.Count + _connecting < Options_MaxPeers && _candidates.TryTake(out var endPoint, out var source))
+        while (_peers.Count + _connecting < MaxPeers && _candidates.TryTake(out var endPoint, out var source))
         {
             if (!_engine.TryReserveConnection())
             {
@@ -46,7 +46,7 @@ public sealed partial class TorrentSession
         }
     }
 
-    private int Options_MaxPeers => _engine.Options.MaxConnectionsPerTorrent;
+    private int MaxPeers => _engine.Options.MaxConnectionsPerTorrent;
 
     private async Task ConnectAsync(IPEndPoint endPoint, PeerSource source)
     {
@@ -58,7 +58,7 @@ public sealed partial class TorrentSession
             halfOpen = true;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(_engine.Options.ConnectTimeout);
-            var wire = await _engine.Transport.ConnectAsync(endPoint, _engine.CreateWireOptions(false, _info?.PieceCount), timeout.Token)
+            var wire = await _engine.Transport.ConnectAsync(endPoint, _engine.CreateWireOptions(_info?.PieceCount), timeout.Token)
                 .ConfigureAwait(false);
             peer = new Peer(wire, endPoint, source, PeerDirection.Outgoing) { ListenEndPoint = endPoint };
             var handshake = new TaskCompletionSource<HandshakeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -168,7 +168,7 @@ public sealed partial class TorrentSession
         if (!AcceptsPeers) refusal = "torrent not running";
         else if (handshake.PeerId == _engine.PeerId) refusal = "connection to ourselves";
         else if (_peers.Any(p => p.PeerId == handshake.PeerId)) refusal = "already connected to this peer";
-        else if (_peers.Count >= Options_MaxPeers) refusal = "torrent connection limit";
+        else if (_peers.Count >= MaxPeers) refusal = "torrent connection limit";
         else if (_candidates.IsBanned(peer.EndPoint) || _bannedPeerIds.Contains(handshake.PeerId)) refusal = "banned";
         if (refusal is not null)
         {
@@ -180,7 +180,7 @@ public sealed partial class TorrentSession
             return;
         }
         peer.Admitted = true;
-        peer.LastBlockTimestamp = _time.GetTimestamp();
+        peer.LastBlockTimestamp = peer.ConnectedAt = _time.GetTimestamp();
         _peers.Add(peer);
         if (peer.ListenEndPoint is { } listen) _candidates.MarkConnected(listen, peer.Source);
         if (_info is { } info)
@@ -198,6 +198,8 @@ public sealed partial class TorrentSession
         _logger.LogDebug("{Torrent}: peer {EndPoint} ({Source}, {Direction}) joined", Name, peer.EndPoint, peer.Source, peer.Direction);
         if (peer.ListenEndPoint is { } shared) ShareWithPex(shared, add: true);
         OnPeerInterest(peer);
+        UpdateInterest(peer);
+        FetchMetadata();
         RefreshPeerSnapshot();
     }
 

@@ -64,7 +64,7 @@ public sealed partial class TorrentSession
         }
         else SetState(TorrentState.Downloading);
         foreach (var peer in _peers) UpdateInterest(peer);
-        Rechoke(optimisticRotation: true);
+        Rechoke();
         ConnectMore();
     }
 

@@ -4,11 +4,7 @@ namespace BitTorrent.Client;
 
 public sealed partial class TorrentSession
 {
-    /// <summary>Regular upload slots (libtorrent's default unchoke_slots_limit), besides the optimistic one.</summary>
-    private const int UploadSlots = 8;
-
     private volatile bool[]? _servable;
-    private Peer? _optimistic;
 
     /// <summary>
     /// Answers a peer's request from storage (on the wire's thread, not the loop): only verified pieces are served,
@@ -29,40 +25,33 @@ public sealed partial class TorrentSession
         return block;
     }
 
-    /// <summary>An interested peer gets a free upload slot at once; an uninterested one gives its slot back.</summary>
+    /// <summary>A peer's interest changed: rechoke at once, so a free slot is not left idle until the next round.</summary>
     private void OnPeerInterest(Peer peer)
     {
         if (!peer.Admitted || peer.Gone) return;
         var wire = peer.Wire;
-        if (wire.PeerInterested && wire.AmChoking && _servable is not null && CountUnchoked() < UploadSlots) wire.Unchoke();
-        else if (!wire.PeerInterested && !wire.AmChoking) wire.Choke();
+        if (wire.PeerInterested == wire.AmChoking) Rechoke();
     }
 
-    private int CountUnchoked() => _peers.Count(p => !p.Wire.AmChoking && p != _optimistic);
-
     /// <summary>
-    /// Tit-for-tat every 10 s: the <see cref="UploadSlots"/> interested peers that gave us the most (leeching) or took
-    /// the most (seeding) in the last seconds are unchoked, the rest choked; one more, the optimistic unchoke, is a
-    /// random choked interested peer, rotated every 30 s.
+    /// Tit-for-tat by the <see cref="Choker"/>: regular slots for the interested peers that give us the most (leeching)
+    /// or take the most (seeding), one optimistic unchoke rotated every 30 s; run every 10 s and on interest changes.
     /// </summary>
-    private void Rechoke(bool optimisticRotation)
+    private void Rechoke()
     {
         if (_servable is null) return;
-        bool seeding = _state == TorrentState.Seeding;
-        var ranked = _peers.Where(p => p.Wire.PeerInterested)
-            .OrderByDescending(p => seeding ? p.Wire.UploadSpeed : p.Wire.DownloadSpeed)
-            .ToList();
-        var regular = ranked.Take(UploadSlots).ToHashSet();
-        if (optimisticRotation || _optimistic is null || _optimistic.Gone || !_optimistic.Wire.PeerInterested)
+        var candidates = new ChokeCandidate[_peers.Count];
+        for (int i = 0; i < _peers.Count; i++)
         {
-            var choked = ranked.Where(p => !regular.Contains(p)).ToList();
-            _optimistic = choked.Count == 0 ? null : choked[Random.Shared.Next(choked.Count)];
+            var p = _peers[i];
+            candidates[i] = new ChokeCandidate(HandleOf(p), p.Wire.PeerInterested, p.Wire.DownloadSpeed, p.Wire.UploadSpeed, p.ConnectedAt);
         }
-        foreach (var peer in _peers)
-        {
-            bool unchoke = regular.Contains(peer) || peer == _optimistic;
-            if (unchoke && peer.Wire.AmChoking) peer.Wire.Unchoke();
-            else if (!unchoke && !peer.Wire.AmChoking) peer.Wire.Choke();
-        }
+        var unchoke = new List<PeerHandle>();
+        var choke = new List<PeerHandle>();
+        _choker.Rechoke(_time.GetTimestamp(), _state == TorrentState.Seeding, candidates, unchoke, choke);
+        foreach (var handle in choke)
+            if (_byHandle.TryGetValue(handle, out var peer) && !peer.Wire.AmChoking) peer.Wire.Choke();
+        foreach (var handle in unchoke)
+            if (_byHandle.TryGetValue(handle, out var peer) && peer.Wire.AmChoking) peer.Wire.Unchoke();
     }
 }

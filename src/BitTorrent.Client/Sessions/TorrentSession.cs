@@ -19,6 +19,7 @@ public sealed partial class TorrentSession
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerCandidates _candidates;
+    private readonly Choker _choker;
     private volatile TorrentInfo? _info;
     private volatile string? _error;
     private volatile IReadOnlyList<PeerInfo> _peerSnapshot = [];
@@ -37,6 +38,7 @@ public sealed partial class TorrentSession
         _time = engine.Options.TimeProvider;
         _logger = engine.LoggerFactory.CreateLogger<TorrentSession>();
         _candidates = new PeerCandidates(_time);
+        _choker = new Choker(_time);
         _loop = new SessionLoop(Fail);
         _state = info is null ? TorrentState.FetchingMetadata : TorrentState.CheckingFiles;
     }
@@ -112,7 +114,7 @@ public sealed partial class TorrentSession
         if (_state is TorrentState.Stopped or TorrentState.Error) return;
         _ticks++;
         ConnectMore();
-        if (_ticks % 10 == 0) Rechoke(optimisticRotation: _ticks % 30 == 0);
+        if (_choker.IsRechokeDue(_time.GetTimestamp())) Rechoke();
         CheckSnubbed();
         foreach (var peer in _peers) FillRequests(peer);
         if (_ticks % (long)Math.Max(1, Options.ResumeSaveInterval.TotalSeconds) == 0) SaveResume();
