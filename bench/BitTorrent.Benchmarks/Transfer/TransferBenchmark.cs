@@ -6,7 +6,8 @@ namespace BitTorrent.Benchmarks.Transfer;
 
 /// <summary>
 /// <c>transfer [--size-mib N] [--depth N] [--rounds N]</c>: moves N MiB as 16 KiB blocks over one loopback TCP connection with
-/// pipelined requests, for the minimal pump (the ceiling), the npm bittorrent-protocol under Node, and our Wire.
+/// pipelined requests, for the minimal pump (the ceiling), the npm bittorrent-protocol under Node, and our Wire one way
+/// and in both directions at once (each side downloads half; the aggregate rate is reported).
 /// </summary>
 internal static class TransferBenchmark
 {
@@ -30,6 +31,7 @@ internal static class TransferBenchmark
         await MinimalPump.RunAsync(4096, depth);
         await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: false);
         await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: true);
+        await WireTransfer.RunBidirectionalAsync(4096, depth);
 
         // The contestants take turns within each round, so background load on a shared machine hits them alike.
         var contestants = new Func<Task<TransferResult>>[]
@@ -40,6 +42,8 @@ internal static class TransferBenchmark
                 () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false, warmUp)),
             () => Measure.RunAsync("BitTorrent.Wire, into the caller's buffers", bytes, blocks, warmUp,
                 () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, warmUp)),
+            () => Measure.RunAsync("BitTorrent.Wire, both directions at once (aggregate), into the caller's buffers", bytes, blocks,
+                () => WireTransfer.RunBidirectionalAsync(blocks, depth)),
         };
         var runs = contestants.Select(_ => new List<TransferResult>()).ToArray();
         for (int round = 0; round < rounds; round++)
