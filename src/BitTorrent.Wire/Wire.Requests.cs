@@ -82,7 +82,8 @@ public sealed partial class Wire
     /// <summary>
     /// Requests a block. Completes with the block, or fails with a <see cref="WireRequestException"/>: at once when the
     /// peer chokes us (unless the piece is allowed-fast) or the wire is closed. Beyond the peer's <c>reqq</c> the request
-    /// waits locally until an earlier one completes. Completions run on the wire's read loop.
+    /// waits locally until an earlier one completes. Continuations always run asynchronously (never inline on the read loop
+    /// or on the thread that cancels or ends).
     /// </summary>
     public ValueTask<byte[]> RequestAsync(int index, int begin, int length, CancellationToken cancellationToken = default)
     {

@@ -58,15 +58,17 @@ internal static class WireTransfer
             self.PeerUnchoked += (_, _) => tcs.TrySetResult();
             unchoked.Add(tcs.Task);
         }
-        b.HandshakeReceived += (_, _) => b.Handshake(hash, PeerId.CreateRandom());
+        b.HandshakeReceived += (_, _) =>
+        {
+            b.Handshake(hash, PeerId.CreateRandom());
+            b.Interested(); // after its handshake: nothing may precede it on the wire
+        };
         b.Start();
         a.Handshake(hash, PeerId.CreateRandom());
         a.Interested();
-        b.Interested();
         await Task.WhenAll(unchoked);
-        var none = new SteadyState(0);
         await Task.WhenAll(
-            Task.Run(() => PumpIntoBuffersAsync(a, blocks / 2, depth, none)),
+            Task.Run(() => PumpIntoBuffersAsync(a, blocks / 2, depth, new SteadyState(0))),
             Task.Run(() => PumpIntoBuffersAsync(b, blocks - blocks / 2, depth, new SteadyState(0))));
     }
 
