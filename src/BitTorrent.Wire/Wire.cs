@@ -13,9 +13,9 @@ namespace BitTorrent.Wire;
 /// Threading contract: sending methods may be called from any thread. Events, extension hooks and
 /// <see cref="RequestHandler"/> calls of one wire never run concurrently with each other and never run inline on a
 /// thread that called a wire method (inbound messages raise theirs on the read loop; timers, answers completed
-/// elsewhere and the close post theirs to the thread pool under the same event lock). Request continuations
-/// (<see cref="RequestAsync(int, int, int, CancellationToken)"/>) always run asynchronously. Nothing is raised after
-/// <see cref="Closed"/>.
+/// elsewhere and the close post theirs to the thread pool under the same event lock). A request's continuation
+/// (<see cref="RequestAsync(int, int, int, CancellationToken)"/>) runs on the event loop when the peer's answer or the
+/// close completes it, and on the thread pool when a cancel or timeout does. Nothing is raised after <see cref="Closed"/>.
 /// </para>
 /// </summary>
 public sealed partial class Wire : IAsyncDisposable
