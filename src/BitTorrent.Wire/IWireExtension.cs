@@ -2,7 +2,7 @@ namespace BitTorrent.Wire;
 
 /// <summary>
 /// A BEP 10 extension living on one wire (the seed's <c>wire.use(Extension)</c>). Create one per wire with
-/// <see cref="Wire.Use{T}(Func{Wire, T})"/>. Hooks run on the wire's read loop, one at a time.
+/// <see cref="Wire.Use{T}(Func{Wire, T})"/>. Hooks run like the wire's events: one at a time, never concurrently with them.
 /// </summary>
 public interface IWireExtension
 {

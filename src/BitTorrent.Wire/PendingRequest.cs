@@ -8,8 +8,7 @@ namespace BitTorrent.Wire;
 /// </summary>
 internal sealed class PendingRequest : IValueTaskSource<byte[]>, IValueTaskSource<int>
 {
-    // Continuations never run inline on the thread that completes the request (read loop, timer, a caller of Cancel or End).
-    private ManualResetValueTaskSourceCore<byte[]?> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<byte[]?> _core;
     private Action<PendingRequest>? _return;
 
     public BlockRequest Block { get; private set; }
@@ -32,9 +31,22 @@ internal sealed class PendingRequest : IValueTaskSource<byte[]>, IValueTaskSourc
         _return = returnToPool;
     }
 
-    public void Complete(byte[]? data) => _core.SetResult(data);
+    /// <summary>Completes from the wire's event loop: the continuation runs there, inline, like an event.</summary>
+    public void Complete(byte[]? data)
+    {
+        _core.RunContinuationsAsynchronously = false;
+        _core.SetResult(data);
+    }
 
-    public void Fail(Exception error) => _core.SetException(error);
+    /// <summary>
+    /// Fails the request. From the event loop the continuation runs there; from any other thread (a cancel, a timer, a
+    /// caller of <see cref="Wire.FailRequests"/>) it is queued to the thread pool, never run inline on that thread.
+    /// </summary>
+    public void Fail(Exception error, bool onEventLoop = false)
+    {
+        _core.RunContinuationsAsynchronously = !onEventLoop;
+        _core.SetException(error);
+    }
 
     public byte[] GetResult(short token) => Release(token)!;
 

@@ -82,7 +82,9 @@ public sealed partial class Wire
     /// <summary>
     /// Requests a block. Completes with the block, or fails with a <see cref="WireRequestException"/>: at once when the
     /// peer chokes us (unless the piece is allowed-fast) or the wire is closed. Beyond the peer's <c>reqq</c> the request
-    /// waits locally until an earlier one completes. Completions run on the wire's read loop.
+    /// waits locally until an earlier one completes. A continuation runs on the wire's event loop when the peer's answer
+    /// (piece, reject, choke) or the close completes it, like an event; on the thread pool when a cancel, a timeout or
+    /// <see cref="FailRequests"/> does, never inline on that thread.
     /// </summary>
     public ValueTask<byte[]> RequestAsync(int index, int begin, int length, CancellationToken cancellationToken = default)
     {
@@ -214,7 +216,7 @@ public sealed partial class Wire
             _sentRequests = 0;
             StopRequestTimer();
         }
-        for (int i = failed.Length - 1; i >= 0; i--) failed[i].Fail(new WireRequestException(failure, failed[i].Block));
+        for (int i = failed.Length - 1; i >= 0; i--) failed[i].Fail(new WireRequestException(failure, failed[i].Block), onEventLoop: true);
     }
 
     private PendingRequest? TakeRequest(BlockRequest block, bool sentOnly)
@@ -281,7 +283,7 @@ public sealed partial class Wire
             if (request is not null) { Progress(); SendQueuedRequests(); }
         }
         // BEP 6 allows closing on a reject for a request never sent; like libtorrent and the seed we ignore it.
-        request?.Fail(new WireRequestException(WireRequestFailure.Rejected, block));
+        request?.Fail(new WireRequestException(WireRequestFailure.Rejected, block), onEventLoop: true);
         RejectReceived?.Invoke(this, new BlockEventArgs(block));
     }
 

@@ -8,9 +8,15 @@ namespace BitTorrent.Wire;
 
 /// <summary>
 /// One BitTorrent peer connection (BEP 3) with the Fast Extension (BEP 6) and the Extension Protocol (BEP 10):
-/// the .NET counterpart of the npm <c>bittorrent-protocol</c> Wire. Inbound messages are processed one at a time
-/// on the wire's read loop, where events, extension hooks and request completions run; sending methods may be
-/// called from any thread.
+/// the .NET counterpart of the npm <c>bittorrent-protocol</c> Wire, running over a <see cref="PeerConnection"/>.
+/// <para>
+/// Threading contract: sending methods may be called from any thread. Events, extension hooks and
+/// <see cref="RequestHandler"/> calls of one wire never run concurrently with each other and never run inline on a
+/// thread that called a wire method (inbound messages raise theirs on the read loop; timers, answers completed
+/// elsewhere and the close post theirs to the thread pool under the same event lock). A request's continuation
+/// (<see cref="RequestAsync(int, int, int, CancellationToken)"/>) runs on the event loop when the peer's answer or the
+/// close completes it, and on the thread pool when a cancel or timeout does. Nothing is raised after <see cref="Closed"/>.
+/// </para>
 /// </summary>
 public sealed partial class Wire : IAsyncDisposable
 {
@@ -199,8 +205,9 @@ public sealed partial class Wire : IAsyncDisposable
 
     /// <summary>
     /// Ends the wire gracefully, as the seed's <c>end()</c>: raises a synthesized uninterested and choke from the peer
-    /// (failing pending requests without Fast), flushes what is queued, fails the rest with
-    /// <see cref="WireRequestFailure.Closed"/> and closes the transport.
+    /// (failing pending requests without Fast), fails the rest with <see cref="WireRequestFailure.Closed"/>, raises
+    /// <see cref="Closed"/>, flushes what is queued (at most <see cref="WireOptions.CloseTimeout"/>) and disposes the
+    /// connection. Returns at once; <see cref="Completion"/> (or <see cref="DisposeAsync"/>) waits for the end.
     /// </summary>
     public void End() => Close(WireCloseReason.LocalEnd);
 

@@ -19,7 +19,7 @@ public enum WireCloseReason
     InvalidMessage,
     /// <summary>A message that is not allowed in the current state (for example a Fast message without Fast).</summary>
     ProtocolViolation,
-    /// <summary>An event handler or extension hook threw on the wire's read loop.</summary>
+    /// <summary>An event handler or extension hook of the wire threw.</summary>
     ApplicationError,
     /// <summary>More than <see cref="WireOptions.MaxOutboundBytes"/> waited to be sent: the peer does not read.</summary>
     SendBufferFull,

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 
@@ -54,11 +53,8 @@ public class BackpressureTests
 
     private static (PeerConnection A, PeerConnection B) TinyPipePair()
     {
-        var options = new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512, minimumSegmentSize: 512, useSynchronizationContext: false);
-        var ab = new Pipe(options);
-        var ba = new Pipe(options);
-        return (PeerConnection.FromPipe(new DuplexPipe(ba.Reader, ab.Writer), ConnectionDirection.Outgoing),
-            PeerConnection.FromPipe(new DuplexPipe(ab.Reader, ba.Writer), ConnectionDirection.Incoming));
+        var (a, b) = DuplexPipe.CreateTinyPair();
+        return (PeerConnection.FromPipe(a, ConnectionDirection.Outgoing), PeerConnection.FromPipe(b, ConnectionDirection.Incoming));
     }
 
     private static async Task<(PeerConnection A, PeerConnection B)> TcpPairAsync()

@@ -240,12 +240,13 @@ public class RequestTests
         var order = new List<string>();
         pair.A.PeerUninterestedReceived += (_, _) => order.Add("uninterested");
         pair.A.PeerChoked += (_, _) => order.Add("choke");
-        pair.A.Closed += (_, e) => order.Add("closed " + e.Reason);
+        var closed = TestIds.Next<WireClosedEventArgs>(h => pair.A.Closed += (s, e) => { order.Add("closed " + e.Reason); h(s, e); });
         var request = pair.A.RequestAsync(0, 0, 16384).AsTask();
         var remoteClosed = TestIds.Next<WireClosedEventArgs>(h => pair.B.Closed += h);
         pair.A.End();
         var ex = await Assert.ThrowsAsync<WireRequestException>(() => request.Within());
         Assert.Equal(WireRequestFailure.Closed, ex.Failure);
+        await closed.Within();
         Assert.Equal(["uninterested", "choke", "closed LocalEnd"], order);
         Assert.True(pair.A.PeerChoking);
         Assert.False(pair.A.PeerInterested);
