@@ -15,8 +15,9 @@ namespace BitTorrent.Dht;
 /// side that answers other nodes.
 /// </summary>
 /// <remarks>
-/// Threading: every member may be called from any thread. One lock guards the node's state; no user code ever runs
-/// under it. Events are raised after the lock is released, one at a time and in order, on a thread-pool thread (never
+/// Threading: every member may be called from any thread. One lock guards the node's state; no event handler or task
+/// continuation runs under it (only <see cref="DhtNodeOptions.Verify"/> and <see cref="IDhtTransport.Send"/> are called
+/// under it, and must not call back into the node). Events are raised after the lock is released, one at a time and in order, on a thread-pool thread (never
 /// on the receive loop, the timer or the calling thread), so a handler may call back into the node; a handler that
 /// throws is logged and counted, one that blocks delays only later events (at most
 /// <see cref="DhtNodeOptions.MaxQueuedEvents"/> wait). Task continuations always run asynchronously. Every timeout and

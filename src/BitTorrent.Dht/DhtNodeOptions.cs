@@ -88,7 +88,8 @@ public sealed class DhtNodeOptions
     /// <summary>How long a BEP 44 item is kept without a re-put. Default 2 h.</summary>
     public TimeSpan ItemTimeToLive { get; init; } = TimeSpan.FromHours(2);
 
-    /// <summary>BEP 44 signature verification; null uses the built-in ed25519 (BouncyCastle).</summary>
+    /// <summary>BEP 44 signature verification; null uses the built-in ed25519 (BouncyCastle). Called under the node's lock:
+    /// it must not call back into the node. If it throws, the put being handled fails with KRPC error 202.</summary>
     public DhtSignatureVerifier? Verify { get; init; }
 
     /// <summary>A bucket with no change for this long is refreshed, and silent contacts pinged. Default 15 min.</summary>

@@ -50,6 +50,8 @@ public class UdpFloodTests(ITestOutputHelper output)
             // The flood: every 100 ms each source sends 4 datagrams (40 a second, under its limit of 50); it stops by
             // itself after 100,000 datagrams (about 10 s), or after a minute at most on a very busy machine.
             var random = new Random(100);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var floodClock = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             var fullRate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var flood = Task.Run(async () =>
@@ -81,12 +83,15 @@ public class UdpFloodTests(ITestOutputHelper output)
             var lookupTime = clock.Elapsed;
             bool lookupDuringFlood = !flood.IsCompleted;
             int sent = await flood.WaitAsync(TimeSpan.FromMinutes(2));
+            var floodTime = floodClock.Elapsed;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             var stats = victim.GetStats();
             long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
             output.WriteLine($"sent {sent}, victim received {stats.DatagramsReceived}, handled {stats.QueriesReceived} queries, " +
                 $"rate-limited {stats.RateLimitedDropped}, budget-dropped {stats.OutboundBudgetDropped}; stored {stats.StoredTorrents} torrents, " +
                 $"{stats.StoredPeers} peers, {stats.StoredItems} items; heap +{(heapAfter - heapBefore) / 1024.0 / 1024.0:F1} MiB; " +
-                $"lookup during the flood {lookupTime.TotalMilliseconds:F0} ms");
+                $"lookup during the flood {lookupTime.TotalMilliseconds:F0} ms; flood {floodTime.TotalSeconds:F1} s, " +
+                $"process CPU (senders, victim and 7 other nodes) {cpu.TotalSeconds:F1} s");
 
             Assert.Equal(Datagrams, sent);
             Assert.True(lookupDuringFlood, "the flood ended before the lookup");
