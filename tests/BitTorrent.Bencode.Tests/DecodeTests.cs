@@ -114,6 +114,15 @@ public class DecodeTests
         Assert.Equal(2, Assert.IsType<BList>(Decode("li1ei2ee", BencodeOptions.Lenient with { MaxValues = 3 })).Count);
     }
 
+    [Fact]
+    public void Lenient_mode_reports_where_the_value_ended()
+    {
+        var data = Encoding.ASCII.GetBytes("d8:msg_typei1e5:piecei0eeRAWBYTES");
+        var dict = Bencode.DecodeDictionary(data, BencodeOptions.Lenient, out int consumed);
+        Assert.Equal(1, dict.GetInteger("msg_type"));
+        Assert.Equal("RAWBYTES", Encoding.ASCII.GetString(data, consumed, data.Length - consumed));
+    }
+
     [Theory]
     [InlineData("", BencodeError.UnexpectedEnd)]
     [InlineData("i12", BencodeError.UnexpectedEnd)]

@@ -109,6 +109,7 @@ public class MetadataFetchTests
         Assert.Single(first.Received.Concat(second.Received));
         Assert.True(first.Metadata.IsComplete);
         Assert.True(second.Metadata.IsComplete);
+        Assert.False(first.Metadata.IsFetching || second.Metadata.IsFetching);
         second.Metadata.OnMessage(MetadataMessage.Request(5).ToArray());
         Assert.Equal(MetadataMessageType.Data, MetadataMessage.Decode(second.Wire.Sent[^1].Payload).Type);
         Assert.Empty(first.Warnings.Concat(second.Warnings));

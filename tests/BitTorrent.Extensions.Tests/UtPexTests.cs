@@ -8,51 +8,13 @@ public class UtPexTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(65);
 
-    private static IPEndPoint V4(int i, int port = 6881) => new(new IPAddress([10, 0, (byte)(i >> 8), (byte)i]), port);
-    private static IPEndPoint V6(int i, int port = 6881) => new(IPAddress.Parse($"2001:db8::{i:x}"), port);
-
-    /// <summary>Two ut_pex instances whose fake wires deliver each other's messages synchronously.</summary>
-    private sealed class Pair
-    {
-        public Pair(UtPexOptions? receiverOptions = null, bool peerSupportsPex = true)
-        {
-            var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
-            WireA = new FakeExtensionWire(time);
-            WireB = new FakeExtensionWire(time);
-            if (peerSupportsPex) WireA.PeerExtensions.Add(ExtensionNames.UtPex);
-            WireB.PeerExtensions.Add(ExtensionNames.UtPex);
-            A = new UtPex(WireA, null);
-            B = new UtPex(WireB, receiverOptions);
-            WireA.OnSend = (_, payload) => B.OnMessage(payload);
-            WireB.OnSend = (_, payload) => A.OnMessage(payload);
-            foreach (var (pex, log) in new[] { (A, LogA), (B, LogB) })
-            {
-                pex.PeerAdded += (_, e) => log.Added.Add(e);
-                pex.PeerDropped += (_, e) => log.Dropped.Add(e);
-                pex.Warning += (_, e) => log.Warnings.Add(e.Message);
-            }
-        }
-
-        public FakeExtensionWire WireA { get; }
-        public FakeExtensionWire WireB { get; }
-        public UtPex A { get; }
-        public UtPex B { get; }
-        public Log LogA { get; } = new();
-        public Log LogB { get; } = new();
-        public FakeTimeProvider Time => WireA.Time;
-    }
-
-    private sealed class Log
-    {
-        public List<PexPeerEventArgs> Added { get; } = [];
-        public List<PexPeerEventArgs> Dropped { get; } = [];
-        public List<string> Warnings { get; } = [];
-    }
+    private static IPEndPoint V4(int i, int port = 6881) => PexPair.V4(i, port);
+    private static IPEndPoint V6(int i, int port = 6881) => PexPair.V6(i, port);
 
     [Fact]
     public void Sends_added_ipv4_and_ipv6_peers_with_flags_only_after_the_interval()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.A.AddPeer(V4(1), PexFlags.Seed | PexFlags.SupportsUtp);
         pair.A.AddPeer6(V6(2), PexFlags.Reachable | PexFlags.PrefersEncryption);
         pair.A.Start();
@@ -74,7 +36,7 @@ public class UtPexTests
     [Fact]
     public void The_message_on_the_wire_is_the_bep11_dictionary()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.A.AddPeer(new IPEndPoint(IPAddress.Parse("1.2.3.4"), 0x1AE1), PexFlags.Seed);
         pair.A.Start();
         pair.Time.Advance(Interval);
@@ -87,7 +49,7 @@ public class UtPexTests
     [Fact]
     public void Never_adds_and_drops_one_peer_in_one_message()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.A.AddPeer(V4(1));
         pair.A.DropPeer(V4(1));      // the drop replaces the pending add
         pair.A.DropPeer6(V6(3));
@@ -104,7 +66,7 @@ public class UtPexTests
     [Fact]
     public void Sends_at_most_fifty_added_and_fifty_dropped_per_message_in_insertion_order()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         for (int i = 1; i <= 40; i++) pair.A.AddPeer(V4(i));
         for (int i = 1; i <= 30; i++) pair.A.AddPeer6(V6(i));
         for (int i = 100; i < 160; i++) pair.A.DropPeer(V4(i));
@@ -130,7 +92,7 @@ public class UtPexTests
     [Fact]
     public void Received_peers_are_reported_once_until_dropped()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.A.Start();
         pair.A.AddPeer(V4(1));
         pair.Time.Advance(Interval);
@@ -150,7 +112,7 @@ public class UtPexTests
     [Fact]
     public void Stop_keeps_pending_peers_and_reset_forgets_them()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.A.AddPeer(V4(1));
         pair.A.Start();
         pair.A.Stop();
@@ -173,7 +135,7 @@ public class UtPexTests
     [Fact]
     public void Sends_nothing_and_throws_nothing_when_the_peer_lacks_ut_pex()
     {
-        var pair = new Pair(peerSupportsPex: false);
+        var pair = new PexPair(peerSupportsPex: false);
         Assert.False(pair.A.PeerSupported);
         pair.A.AddPeer(V4(1));
         pair.A.Start();
@@ -190,7 +152,7 @@ public class UtPexTests
     [Fact]
     public void A_send_failing_after_the_check_does_not_escape_the_timer()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.WireA.ThrowOnSend = true;
         pair.A.AddPeer(V4(1));
         pair.A.Start();
@@ -202,7 +164,7 @@ public class UtPexTests
     [Fact]
     public void Stops_its_timer_when_the_wire_closes()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.A.Start();
         pair.WireA.Close();
         Assert.False(pair.A.IsStarted);
@@ -214,7 +176,7 @@ public class UtPexTests
     [Fact]
     public void Validates_addresses_when_they_are_added()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         var pex = pair.A;
         Assert.Throws<ArgumentException>(() => pex.AddPeer(V6(1)));
         Assert.Throws<ArgumentException>(() => pex.AddPeer6(V4(1)));
@@ -229,105 +191,10 @@ public class UtPexTests
         Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.1"), 6881)], pair.LogB.Added.Select(e => e.EndPoint));
     }
 
-    private static byte[] Message(int peer) => new PexMessage([new PexPeer(V4(peer), PexFlags.None)], []).ToArray();
-
-    [Fact]
-    public void A_seventh_message_within_a_minute_closes_the_wire_with_a_reason()
-    {
-        var pair = new Pair();
-        for (int i = 1; i <= 6; i++)
-        {
-            pair.B.OnMessage(Message(i));
-            pair.Time.Advance(TimeSpan.FromSeconds(9));
-        }
-        Assert.False(pair.WireB.IsClosed); // six in 45 s: libtorrent's receiver allows this many
-        pair.B.OnMessage(Message(7));       // the seventh, 54 s after the first
-
-        Assert.True(pair.WireB.IsClosed);
-        Assert.Contains("too frequently", pair.WireB.CloseMessage);
-        Assert.Contains(pair.LogB.Warnings, w => w.Contains("too frequently"));
-        Assert.Equal(Enumerable.Range(1, 6).Select(i => V4(i)), pair.LogB.Added.Select(e => e.EndPoint));
-    }
-
-    [Fact]
-    public void A_flood_of_back_to_back_messages_closes_the_wire()
-    {
-        var pair = new Pair();
-        for (int i = 1; i <= 7; i++) pair.B.OnMessage(Message(i));
-        Assert.True(pair.WireB.IsClosed);
-        Assert.Equal(6, pair.LogB.Added.Count);
-    }
-
-    [Fact]
-    public void Libtorrent_timing_with_messages_back_to_back_after_a_read_pause_keeps_the_wire_open()
-    {
-        // Arrival times (s) of libtorrent's 60 s PEX as a reader behind a rate limit sees them: 59.6 s apart once
-        // (the first waited behind data), back to back after a 60 s read pause, then every 60.0-60.2 s again. The
-        // seed's rule (two messages less than 60 s apart) closed such a peer.
-        double[] arrivals = [0, 60.2, 119.8, 180.0, 240.1, 300.2, 420.3, 420.4, 480.4, 540.5, 600.5, 660.7];
-        var pair = new Pair();
-        double previous = 0;
-        for (int i = 0; i < arrivals.Length; i++)
-        {
-            pair.Time.Advance(TimeSpan.FromSeconds(arrivals[i] - previous));
-            previous = arrivals[i];
-            pair.B.OnMessage(Message(i + 1));
-        }
-        Assert.False(pair.WireB.IsClosed);
-        Assert.Empty(pair.LogB.Warnings);
-        Assert.Equal(arrivals.Length, pair.LogB.Added.Count);
-    }
-
-    [Fact]
-    public void The_flood_rule_follows_the_monotonic_clock_not_the_wall_clock()
-    {
-        // The wall clock jumps an hour forward between messages (an NTP step) while only a second passes.
-        var clock = new SteppedClock();
-        var wire = new FakeExtensionWire(clock);
-        wire.PeerExtensions.Add(ExtensionNames.UtPex);
-        var pex = new UtPex(wire, null);
-        for (int i = 1; i <= 7; i++)
-        {
-            pex.OnMessage(Message(i));
-            clock.Step(elapsed: TimeSpan.FromSeconds(1), wallClockJump: TimeSpan.FromHours(1));
-        }
-        Assert.True(wire.IsClosed);
-    }
-
-    [Fact]
-    public void The_window_and_the_count_are_options()
-    {
-        var pair = new Pair(new UtPexOptions { FloodWindow = TimeSpan.FromSeconds(10), MaxMessagesPerFloodWindow = 2 });
-        pair.B.OnMessage(Message(1));
-        pair.Time.Advance(TimeSpan.FromSeconds(5));
-        pair.B.OnMessage(Message(2));
-        pair.Time.Advance(TimeSpan.FromSeconds(5));
-        pair.B.OnMessage(Message(3)); // the first left the window
-        Assert.False(pair.WireB.IsClosed);
-        pair.B.OnMessage(Message(4));
-        Assert.True(pair.WireB.IsClosed);
-    }
-
-    [Fact]
-    public void After_dispose_messages_are_ignored_and_nothing_is_sent()
-    {
-        var pair = new Pair();
-        pair.A.AddPeer(V4(1));
-        pair.A.Start();
-        pair.A.Dispose();
-        pair.A.Dispose();
-        Assert.False(pair.A.IsStarted);
-        pair.Time.Advance(Interval);
-        Assert.Empty(pair.WireA.Sent);
-        pair.A.OnMessage(Message(2));
-        Assert.Empty(pair.LogA.Added);
-        Assert.Throws<ObjectDisposedException>(() => pair.A.Start());
-    }
-
     [Fact]
     public void Messages_a_minute_apart_are_accepted_even_when_the_first_was_undecodable()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.B.OnMessage("not bencode"u8);
         pair.Time.Advance(TimeSpan.FromSeconds(60));
         pair.B.OnMessage(new PexMessage([new PexPeer(V4(2), PexFlags.None)], []).ToArray());
@@ -341,7 +208,7 @@ public class UtPexTests
     [Fact]
     public void A_malformed_message_applies_nothing_and_keeps_the_wire_open()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         // 'added' is valid, 'dropped6' is not a multiple of 18: nothing of it is applied.
         pair.B.OnMessage(Encoding.Latin1.GetBytes("d5:added6:\x01\x02\x03\x04\x1A\xE1" + "8:dropped63:abce"));
         Assert.Empty(pair.LogB.Added);
@@ -353,7 +220,7 @@ public class UtPexTests
     [Fact]
     public void A_message_with_thousands_of_peers_is_bounded()
     {
-        var pair = new Pair(new UtPexOptions { MaxReceivedPeersPerMessage = 100 });
+        var pair = new PexPair(new UtPexOptions { MaxReceivedPeersPerMessage = 100 });
         var peers = Enumerable.Range(1, 5000).Select(i => new PexPeer(V4(i % 60000 + 1, 1 + i), PexFlags.None)).ToArray();
         pair.B.OnMessage(new PexMessage(peers, []).ToArray());
         Assert.Equal(100, pair.LogB.Added.Count);
@@ -363,7 +230,7 @@ public class UtPexTests
     [Fact]
     public void Remembers_a_bounded_number_of_received_peers()
     {
-        var pair = new Pair(new UtPexOptions { MaxRememberedPeers = 10 });
+        var pair = new PexPair(new UtPexOptions { MaxRememberedPeers = 10 });
         pair.B.OnMessage(new PexMessage(Enumerable.Range(1, 20).Select(i => new PexPeer(V4(i), PexFlags.None)).ToArray(), []).ToArray());
         pair.Time.Advance(TimeSpan.FromMinutes(1));
         // Peers 1..10 were forgotten (oldest first), so they are reported again; 11..20 are not.
@@ -374,7 +241,7 @@ public class UtPexTests
     [Fact]
     public void Skips_our_own_address_port_zero_and_unspecified_addresses()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         var own = new IPEndPoint(IPAddress.Loopback, 51413);
         pair.WireB.Own.Add(new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.1"), 51413));
         pair.WireB.Own.Add(new IPEndPoint(IPAddress.Parse("203.0.113.5"), 6881));
@@ -390,7 +257,7 @@ public class UtPexTests
     [Fact]
     public void Does_not_advertise_a_peer_the_remote_side_told_us_about()
     {
-        var pair = new Pair();
+        var pair = new PexPair();
         pair.WireA.PeerExtensions.Add(ExtensionNames.UtPex);
         pair.A.AddPeer(V4(7));
         pair.A.Start();

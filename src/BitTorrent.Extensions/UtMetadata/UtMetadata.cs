@@ -78,7 +78,7 @@ public sealed partial class UtMetadata : IDisposable
     /// <summary>True between <see cref="Fetch"/> and the end of the fetch (success, warning or <see cref="Cancel"/>).</summary>
     public bool IsFetching
     {
-        get { lock (_gate) return _fetching; }
+        get { lock (_gate) return _fetching && KnownMetadataLocked() is null; }
     }
 
     /// <summary>The <c>metadata_size</c> the peer advertised, once its extended handshake arrived with a valid one.</summary>
