@@ -30,6 +30,7 @@ public static class CompactPeers
         int count = data.Length / entryLength;
         if (count > maxPeers - peers.Count)
             throw new TrackerException(tracker, TrackerError.TooManyPeers, $"more than {maxPeers} peers");
+        peers.EnsureCapacity(peers.Count + count);
         int addressLength = entryLength - 2;
         for (int i = 0; i < count; i++)
         {
