@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh machine: the Debian packages of the real peers
-# (libtorrent's Python binding for the system python3, opentracker) and the npm seed modules run under Node.
+# (libtorrent's Python binding for the system python3, opentracker, aria2, Transmission) and the npm seed modules run under Node.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 need_apt=()
 /usr/bin/python3 -c 'import libtorrent' >/dev/null 2>&1 || need_apt+=(python3-libtorrent)
 [ -x /usr/bin/opentracker ] || need_apt+=(opentracker)
+# The MSE interop tests run aria2 and Transmission (transmission-cli; the daemon for manual checks).
+[ -x /usr/bin/aria2c ] || need_apt+=(aria2)
+[ -x /usr/bin/transmission-cli ] || need_apt+=(transmission-cli)
+[ -x /usr/bin/transmission-daemon ] || need_apt+=(transmission-daemon)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need_apt[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive

@@ -143,7 +143,12 @@ public sealed class BList : BValue, IList<BValue>
 /// </summary>
 public sealed class BDictionary : BValue, IEnumerable<KeyValuePair<BString, BValue>>
 {
-    private readonly SortedList<BString, BValue> _entries = new(ByteOrder.Instance);
+    private readonly SortedList<BString, BValue> _entries;
+
+    /// <summary>An empty dictionary.</summary>
+    public BDictionary() => _entries = new(ByteOrder.Instance);
+
+    private BDictionary(int capacity) => _entries = new(capacity, ByteOrder.Instance);
 
     /// <summary>The number of entries.</summary>
     public int Count => _entries.Count;
@@ -204,6 +209,35 @@ public sealed class BDictionary : BValue, IEnumerable<KeyValuePair<BString, BVal
             value.WriteTo(writer);
         }
         writer.WriteEnd();
+    }
+
+    /// <summary>
+    /// Builds a dictionary from decoded entries in input order, in O(n log n) whatever the order: keys already in
+    /// ascending order are appended; otherwise the entries are sorted once (stably, so a repeated key keeps its last
+    /// value) and appended. Inserting unsorted keys one by one would shift the sorted list on every insert (quadratic).
+    /// </summary>
+    internal static BDictionary FromEntries(List<KeyValuePair<BString, BValue>> entries)
+    {
+        bool ascending = true;
+        for (int i = 1; i < entries.Count && ascending; i++)
+            ascending = ByteOrder.Instance.Compare(entries[i - 1].Key, entries[i].Key) < 0;
+        if (!ascending)
+        {
+            var order = new int[entries.Count];
+            for (int i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(order, (x, y) => ByteOrder.Instance.Compare(entries[x].Key, entries[y].Key) is var c && c != 0 ? c : x.CompareTo(y));
+            var sorted = new List<KeyValuePair<BString, BValue>>(order.Length);
+            for (int i = 0; i < order.Length; i++)
+            {
+                var entry = entries[order[i]];
+                if (sorted.Count > 0 && sorted[^1].Key.Equals(entry.Key)) sorted[^1] = entry; // later wins
+                else sorted.Add(entry);
+            }
+            entries = sorted;
+        }
+        var dictionary = new BDictionary(entries.Count);
+        foreach (var (key, value) in entries) dictionary._entries.Add(key, value); // ascending: each add appends
+        return dictionary;
     }
 
     private sealed class ByteOrder : IComparer<BString>

@@ -67,14 +67,14 @@ public static class Bencode
             case BencodeToken.DictionaryStart:
             {
                 reader.ReadDictionaryStart();
-                var dict = new BDictionary();
+                var entries = new List<KeyValuePair<BString, BValue>>();
                 while (!reader.TryReadEnd())
                 {
                     int keyLength = reader.ReadString().Length;
                     var key = new BString(source.Slice(reader.Position - keyLength, keyLength));
-                    dict[key] = ReadValue(ref reader, source); // lenient: a repeated key keeps the last value
+                    entries.Add(new(key, ReadValue(ref reader, source)));
                 }
-                value = dict;
+                value = BDictionary.FromEntries(entries); // lenient: a repeated key keeps the last value
                 break;
             }
             case BencodeToken.None:

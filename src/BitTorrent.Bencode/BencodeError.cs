@@ -29,4 +29,6 @@ public enum BencodeError
     UnexpectedType,
     /// <summary>More elements in one list or dictionary than <see cref="BencodeOptions.MaxElements"/> allows.</summary>
     TooManyElements,
+    /// <summary>More values in the whole input than <see cref="BencodeOptions.MaxValues"/> allows.</summary>
+    TooManyValues,
 }

@@ -32,6 +32,7 @@ public sealed class BencodeException : FormatException
         BencodeError.TrailingBytes => "trailing bytes after the value",
         BencodeError.UnexpectedType => "unexpected value type",
         BencodeError.TooManyElements => "too many elements",
+        BencodeError.TooManyValues => "too many values",
         _ => error.ToString(),
     };
 }

@@ -29,6 +29,7 @@ public ref struct BencodeReader
     private readonly long _baseOffset;
     private int _position;
     private int _depth;
+    private int _values;
     private ulong _dictionaryLevels;   // bit d set: nesting level d is a dictionary
     private ulong _awaitingValue;      // bit d set: the dictionary at level d has read a key and awaits its value
     private LevelInts _lastKeyStarts;  // strict mode: the last key read per dictionary level
@@ -214,6 +215,7 @@ public ref struct BencodeReader
 
     private void BeginValue(bool isKey)
     {
+        if (++_values > _options.MaxValues) throw Error(BencodeError.TooManyValues, _position);
         if (_depth == 0)
         {
             if (_position >= _data.Length) throw Error(BencodeError.UnexpectedEnd, _position);

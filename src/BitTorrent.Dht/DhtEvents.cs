@@ -45,6 +45,10 @@ public enum DhtWarningKind
     AddressBlocked,
     /// <summary>A bootstrap host name could not be resolved.</summary>
     BootstrapResolutionFailed,
+    /// <summary>A bootstrap attempt ended with an empty routing table; it is retried after a growing pause (5 s to 1 min).</summary>
+    BootstrapFailed,
+    /// <summary>Entries of a restored <see cref="DhtState"/> were damaged and ignored.</summary>
+    StateEntryIgnored,
     /// <summary>The socket reported a non-fatal receive error.</summary>
     SocketError,
     /// <summary>An unexpected internal failure while handling a datagram (the datagram was dropped).</summary>

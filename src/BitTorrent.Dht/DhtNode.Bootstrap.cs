@@ -5,57 +5,14 @@ using Microsoft.Extensions.Logging;
 
 namespace BitTorrent.Dht;
 
-/// <summary>Joining the network: restoring a saved state, resolving the bootstrap routers and the first traversal.</summary>
+/// <summary>Joining the network: resolving the bootstrap routers, the first traversal, and retrying with backoff.</summary>
 public sealed partial class DhtNode
 {
-    private void RestoreState()
-    {
-        if (_options.State is not DhtState state)
-        {
-            return;
-        }
-        long now = NowTicks;
-        foreach (var node in state.Nodes)
-        {
-            if (NodeId.TryParse(node.Id, out var id) && IPAddress.TryParse(node.Host, out var ip) && node.Port is > 0 and <= 65535)
-            {
-                var at = NodeEndPoint.From(new IPEndPoint(ip, node.Port));
-                if (at.IsIPv6 == AddressFamilyIsIPv6)
-                {
-                    _table.TryAdd(id, at, now, responded: false, isVerified: true, out _);
-                }
-            }
-        }
-        foreach (var peer in state.Peers)
-        {
-            if (InfoHash.TryParse(peer.InfoHash, out var infoHash) && IPAddress.TryParse(peer.Host, out var ip) && peer.Port is > 0 and <= 65535)
-            {
-                _peers.Add(infoHash, NodeEndPoint.From(new IPEndPoint(ip, peer.Port)), now);
-            }
-        }
-        foreach (var saved in state.Items)
-        {
-            try
-            {
-                var item = new DhtItem
-                {
-                    Value = Convert.FromHexString(saved.Value),
-                    PublicKey = saved.PublicKey is null ? default : Convert.FromHexString(saved.PublicKey),
-                    Signature = saved.Signature is null ? default : Convert.FromHexString(saved.Signature),
-                    Salt = saved.Salt is null ? default : Convert.FromHexString(saved.Salt),
-                    Sequence = saved.Sequence,
-                };
-                if (item.Value.Length <= DhtItemTargets.MaxValueLength && item.VerifySignature(Verifier))
-                {
-                    _items.Put(item.Target, item, now);
-                }
-            }
-            catch (FormatException)
-            {
-                _logger.LogDebug("Skipping a malformed saved DHT item");
-            }
-        }
-    }
+    private static readonly TimeSpan FirstBootstrapRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxBootstrapRetry = TimeSpan.FromMinutes(1);
+
+    private TimeSpan _bootstrapBackoff;
+    private long _nextBootstrapTicks;
 
     private void StartBootstrap()
     {
@@ -79,36 +36,46 @@ public sealed partial class DhtNode
 
     private async Task ResolveRoutersThenBootstrapAsync()
     {
-        var resolved = new List<NodeEndPoint>();
-        foreach (var router in BootstrapRouters)
+        try
         {
-            switch (router)
+            var resolved = new List<NodeEndPoint>();
+            foreach (var router in BootstrapRouters)
             {
-                case IPEndPoint ip:
-                    resolved.Add(NodeEndPoint.From(ip));
-                    break;
-                case DnsEndPoint dns:
-                    try
-                    {
-                        var family = AddressFamilyIsIPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
-                        var addresses = await Dns.GetHostAddressesAsync(dns.Host, family).ConfigureAwait(false);
-                        resolved.AddRange(addresses.Take(4).Select(a => NodeEndPoint.From(new IPEndPoint(a, dns.Port))));
-                    }
-                    catch (SocketException ex)
-                    {
-                        lock (_gate)
+                switch (router)
+                {
+                    case IPEndPoint ip:
+                        resolved.Add(NodeEndPoint.From(ip));
+                        break;
+                    case DnsEndPoint dns:
+                        try
                         {
-                            Warn(DhtWarningKind.BootstrapResolutionFailed, $"{dns.Host}: {ex.Message}", null);
+                            var family = AddressFamilyIsIPv6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
+                            var addresses = await Dns.GetHostAddressesAsync(dns.Host, family).ConfigureAwait(false);
+                            resolved.AddRange(addresses.Take(4).Select(a => NodeEndPoint.From(new IPEndPoint(a, dns.Port))));
                         }
-                    }
-                    break;
+                        catch (Exception ex) when (ex is not OutOfMemoryException)
+                        {
+                            lock (_gate)
+                            {
+                                Warn(DhtWarningKind.BootstrapResolutionFailed, $"{dns.Host}: {ex.Message}", null);
+                            }
+                        }
+                        break;
+                }
+            }
+            lock (_gate)
+            {
+                _routers = resolved.Where(r => r.IsIPv6 == AddressFamilyIsIPv6).ToList();
+                _routersTried = true;
+                RunBootstrapTraversal(includeRouters: true);
             }
         }
-        lock (_gate)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _routers = resolved.Where(r => r.IsIPv6 == AddressFamilyIsIPv6).ToList();
-            _routersTried = true;
-            RunBootstrapTraversal(includeRouters: true);
+            lock (_gate)
+            {
+                BootstrapEnded(answered: false, ex.Message);
+            }
         }
     }
 
@@ -126,18 +93,51 @@ public sealed partial class DhtNode
                 _ = ResolveRoutersThenBootstrapAsync();
                 return;
             }
-            _bootstrapping = false;
-            SetReady();
+            BootstrapEnded(t.Responded > 0, "no bootstrap node answered");
         }) { Parallelism = _options.Concurrency };
         Seed(traversal, includeRouters);
         traversal.Step();
+    }
+
+    /// <summary>
+    /// Under the lock: the bootstrap attempt is over. The node is ready either way (as bittorrent-dht); if nobody answered
+    /// and the table is empty, the failure is reported and the next attempt is scheduled after a backoff that doubles
+    /// from <see cref="FirstBootstrapRetry"/> to <see cref="MaxBootstrapRetry"/> and resets once a bootstrap succeeds.
+    /// </summary>
+    private void BootstrapEnded(bool answered, string reason)
+    {
+        _bootstrapping = false;
+        if (answered || _table.Count > 0)
+        {
+            _bootstrapBackoff = TimeSpan.Zero;
+        }
+        else if (!_destroyed)
+        {
+            _bootstrapBackoff = _bootstrapBackoff == TimeSpan.Zero
+                ? FirstBootstrapRetry
+                : TimeSpan.FromTicks(Math.Min(_bootstrapBackoff.Ticks * 2, MaxBootstrapRetry.Ticks));
+            _nextBootstrapTicks = NowTicks + _bootstrapBackoff.Ticks;
+            Warn(DhtWarningKind.BootstrapFailed, $"Bootstrap failed ({reason}); retrying in {_bootstrapBackoff.TotalSeconds:0} s.", null);
+            Reschedule(_nextBootstrapTicks);
+        }
+        SetReady();
+    }
+
+    /// <summary>Under the lock, from the timer: starts a bootstrap when the table is empty and the backoff has passed.</summary>
+    private void BootstrapIfDue(long now)
+    {
+        if (_table.Count == 0 && !_bootstrapping && BootstrapRouters.Count > 0 && now >= _nextBootstrapTicks)
+        {
+            _routersTried = false;
+            StartBootstrap();
+        }
     }
 
     private void SetReady()
     {
         if (_ready.TrySetResult())
         {
-            Ready?.Invoke(this, EventArgs.Empty);
+            Raise(Ready);
         }
     }
 }

@@ -10,9 +10,12 @@ namespace BitTorrent.Dht;
 
 public sealed partial class DhtNode
 {
-    private static readonly TimeSpan MaintenanceInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan WaitingRetry = TimeSpan.FromMilliseconds(100);
     private const int MaxResponseSize = 64 * 1024;
+
+    /// <summary>The share of the outbound budget only our own queries may spend.</summary>
+    private const double OwnQueryShare = 0.25;
+    private static readonly long MonotonicOriginTicks = TimeSpan.TicksPerDay;
 
     private readonly Dictionary<ushort, PendingQuery> _inflight = [];
     private readonly Queue<PendingQuery> _deadlines = new();
@@ -22,13 +25,15 @@ public sealed partial class DhtNode
     private ushort _nextTransactionId;
     private double _budget;
     private long _budgetRefilledTicks;
-    private ITimer? _timer;
-    private long _timerDueTicks = long.MaxValue;
-    private long _nextMaintenanceTicks;
     private long _datagramsReceived, _datagramsSent, _queriesReceived, _queriesSent, _responsesReceived, _errorsReceived;
     private long _timeouts, _unsolicited, _rateLimited, _blocked, _budgetDropped, _queriesRejected;
 
-    private long NowTicks => _time.GetUtcNow().UtcTicks;
+    /// <summary>
+    /// The node's clock: monotonic ticks (100 ns) from <see cref="TimeProvider.GetTimestamp"/>, starting one day after the
+    /// node was created so that 0 ("never") always reads as long ago. Wall-clock steps (NTP, a user changing the time)
+    /// do not move it: every timeout, expiry and rate window is measured on it.
+    /// </summary>
+    private long NowTicks => MonotonicOriginTicks + _time.GetElapsedTime(_createdTimestamp).Ticks;
 
     /// <summary>Sends a query now, or queues it while the concurrency limit or the outbound budget is reached.</summary>
     internal void SendQuery(PendingQuery query)
@@ -39,7 +44,7 @@ public sealed partial class DhtNode
             query.OnFailure(PendingQuery.Cancelled);
             return;
         }
-        if (_inflight.Count >= _options.Concurrency || _waiting.Count > 0 || !TakeBudget())
+        if (_inflight.Count >= _options.Concurrency || _waiting.Count > 0 || !TakeBudget(ownQuery: true))
         {
             if (_waiting.Count >= _options.MaxWaitingQueries)
             {
@@ -104,7 +109,27 @@ public sealed partial class DhtNode
         }
     }
 
-    private bool TakeBudget()
+    /// <summary>
+    /// Sends a query nobody asked us for (a ping of a node that queried us or that the sibling heard of) only if it can go
+    /// at once, with half the concurrency free and without our own queries' share of the budget; otherwise drops it. It
+    /// never waits, so it never delays our own queries.
+    /// </summary>
+    private void SendUnsolicitedQuery(PendingQuery query)
+    {
+        if (_destroyed || _transport is null || _waiting.Count > 0 || _inflight.Count >= _options.Concurrency / 2
+            || !TakeBudget(ownQuery: false))
+        {
+            query.IsDone = true;
+            return;
+        }
+        Transmit(query);
+    }
+
+    /// <summary>
+    /// Takes one packet from the outbound budget. Our own queries may spend all of it; responses, errors and unsolicited
+    /// pings leave <see cref="OwnQueryShare"/> of it, so a flood of queries never starves our lookups.
+    /// </summary>
+    private bool TakeBudget(bool ownQuery)
     {
         int rate = _options.MaxOutboundPacketsPerSecond;
         if (rate <= 0)
@@ -114,7 +139,7 @@ public sealed partial class DhtNode
         long now = NowTicks;
         _budget = Math.Min(rate, _budget + (now - _budgetRefilledTicks) * (double)rate / TimeSpan.TicksPerSecond);
         _budgetRefilledTicks = now;
-        if (_budget < 1)
+        if (_budget < (ownQuery ? 1 : 1 + rate * OwnQueryShare))
         {
             return false;
         }
@@ -132,7 +157,7 @@ public sealed partial class DhtNode
                 _waiting.Dequeue();
                 continue;
             }
-            if (!TakeBudget())
+            if (!TakeBudget(ownQuery: true))
             {
                 Reschedule(NowTicks + WaitingRetry.Ticks);
                 return;
@@ -154,12 +179,12 @@ public sealed partial class DhtNode
             try
             {
                 HandleDatagram(datagram, source);
+                PublishContactsForSibling();
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Warn(DhtWarningKind.InternalError, ex.Message, source);
             }
-            PublishContactsForSibling();
             foreignNodes = _foreignNodes;
             _foreignNodes = null;
         }
@@ -282,125 +307,6 @@ public sealed partial class DhtNode
         SendQuery(new SingleQuery(KrpcMethod.Ping, contact.EndPoint, id, null, static (in KrpcMessage _) => { }, _ => { }));
     }
 
-    private void OnTimer(object? state)
-    {
-        lock (_gate)
-        {
-            if (_destroyed)
-            {
-                return;
-            }
-            try
-            {
-                long now = NowTicks;
-                while (_deadlines.Count > 0 && _deadlines.Peek().DeadlineTicks <= now)
-                {
-                    var query = _deadlines.Dequeue();
-                    if (query.IsDone)
-                    {
-                        continue;
-                    }
-                    _inflight.Remove(query.TransactionId);
-                    query.IsDone = true;
-                    _timeouts++;
-                    if (query.ExpectedId is NodeId id)
-                    {
-                        _table.RecordFailure(id);
-                    }
-                    query.OnFailure(PendingQuery.Timeout);
-                }
-                while (_slowChecks.Count > 0 && _slowChecks.Peek().SlowTicks <= now)
-                {
-                    var query = _slowChecks.Dequeue();
-                    if (!query.IsDone)
-                    {
-                        query.OnSlow();
-                    }
-                }
-                PumpWaiting();
-                if (now >= _nextMaintenanceTicks)
-                {
-                    _nextMaintenanceTicks = now + MaintenanceInterval.Ticks;
-                    Maintain(now);
-                }
-                PublishContactsForSibling();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _logger.LogWarning(ex, "DHT timer failed");
-            }
-            _timerDueTicks = long.MaxValue;
-            long due = _nextMaintenanceTicks;
-            if (_waiting.Count > 0)
-            {
-                due = Math.Min(due, NowTicks + WaitingRetry.Ticks);
-            }
-            Reschedule(due);
-        }
-    }
-
-    /// <summary>Arms the single timer for <paramref name="dueTicks"/> unless it already fires earlier.</summary>
-    private void Reschedule(long dueTicks)
-    {
-        if (_timer is null || _destroyed)
-        {
-            return;
-        }
-        if (_deadlines.Count > 0)
-        {
-            dueTicks = Math.Min(dueTicks, _deadlines.Peek().DeadlineTicks);
-        }
-        if (_slowChecks.Count > 0)
-        {
-            dueTicks = Math.Min(dueTicks, _slowChecks.Peek().SlowTicks);
-        }
-        if (dueTicks >= _timerDueTicks)
-        {
-            return;
-        }
-        _timerDueTicks = dueTicks;
-        long delay = Math.Max(0, dueTicks - NowTicks);
-        _timer.Change(TimeSpan.FromTicks(delay), Timeout.InfiniteTimeSpan);
-    }
-
-    private void Maintain(long now)
-    {
-        _tokens.RotateIfDue(now);
-        _rateLimiter.Prune(now);
-        _deadlines.TrimExcess();
-        _slowChecks.TrimExcess();
-        _waiting.TrimExcess();
-        _inflight.TrimExcess();
-        _externalVotes.TrimExcess();
-        _peers.Purge(now);
-        _items.Purge(now);
-        long stale = _options.BucketRefreshInterval.Ticks;
-        var buckets = _table.Buckets;
-        for (int i = 0; i < buckets.Count; i++)
-        {
-            var bucket = buckets[i];
-            var questionable = DhtRoutingTable.MostQuestionable(bucket, now);
-            if (questionable is not null && now - questionable.LastResponseTicks >= stale)
-            {
-                PingContact(questionable);
-            }
-            if (now - bucket.LastChangedTicks >= stale && bucket.Nodes.Count > 0)
-            {
-                bucket.LastChangedTicks = now;
-                var traversal = new FindNodeTraversal(this, _table.RandomIdInBucket(i, _random), static _ => { })
-                {
-                    Parallelism = _options.Concurrency,
-                };
-                Seed(traversal);
-                traversal.Step();
-            }
-        }
-        if (_table.Count == 0 && !_bootstrapping && BootstrapRouters.Count > 0)
-        {
-            StartBootstrap();
-        }
-    }
-
     private void LearnExternalAddress(ReadOnlySpan<byte> compact)
     {
         if (!NodeEndPoint.TryReadCompact(compact, out var me))
@@ -422,6 +328,6 @@ public sealed partial class DhtNode
     private void Warn(DhtWarningKind kind, string message, IPEndPoint? source)
     {
         _logger.LogDebug("DHT warning {Kind}: {Message} ({Source})", kind, message, source);
-        Warning?.Invoke(this, new DhtWarningEventArgs(kind, message, source));
+        Raise(Warning, new DhtWarningEventArgs(kind, message, source));
     }
 }

@@ -37,7 +37,7 @@ public sealed partial class DhtNode
                     SendError(query, from, KrpcErrorCode.Protocol, "find_node requires a 20-byte target"u8);
                     return;
                 }
-                QueryReceived?.Invoke(this, new DhtQueryEventArgs(KrpcMethod.FindNode, new NodeId(query.Target), source));
+                Raise(QueryReceived, new DhtQueryEventArgs(KrpcMethod.FindNode, new NodeId(query.Target), source));
                 RespondWithNodes(query, from, new NodeId(query.Target), default);
                 break;
             case KrpcMethod.GetPeers:
@@ -63,8 +63,8 @@ public sealed partial class DhtNode
 
     /// <summary>
     /// Pings a node we have not verified when it is of our family, not in the table, would fit it, no query to it is in
-    /// flight (its answer will do) and half the concurrency stays free; the answer, carrying <paramref name="id"/>, puts
-    /// it in the table.
+    /// flight (its answer will do), half the concurrency stays free and the ping can go at once without our own queries'
+    /// share of the budget; the answer, carrying <paramref name="id"/>, puts it in the table.
     /// </summary>
     private void PingIfItWouldFit(in NodeId id, NodeEndPoint at)
     {
@@ -73,7 +73,7 @@ public sealed partial class DhtNode
         {
             return;
         }
-        SendQuery(new SingleQuery(KrpcMethod.Ping, at, id, null, static (in KrpcMessage _) => { }, static _ => { }));
+        SendUnsolicitedQuery(new SingleQuery(KrpcMethod.Ping, at, id, null, static (in KrpcMessage _) => { }, static _ => { }));
     }
 
     private bool IsQueryInFlightTo(NodeEndPoint endPoint)
@@ -96,7 +96,7 @@ public sealed partial class DhtNode
             return;
         }
         var infoHash = new InfoHash(query.InfoHash);
-        QueryReceived?.Invoke(this, new DhtQueryEventArgs(KrpcMethod.GetPeers, NodeId.FromInfoHash(infoHash), source));
+        Raise(QueryReceived, new DhtQueryEventArgs(KrpcMethod.GetPeers, NodeId.FromInfoHash(infoHash), source));
         Span<byte> token = stackalloc byte[TokenManager.TokenLength];
         _tokens.Create(from, token);
         bool ipv6 = from.IsIPv6;
@@ -137,9 +137,12 @@ public sealed partial class DhtNode
         }
         var infoHash = new InfoHash(query.InfoHash);
         var peer = from.WithPort((ushort)port);
-        QueryReceived?.Invoke(this, new DhtQueryEventArgs(KrpcMethod.AnnouncePeer, NodeId.FromInfoHash(infoHash), source));
-        _peers.Add(infoHash, peer, NowTicks);
-        Announced?.Invoke(this, new DhtAnnounceEventArgs(peer.ToIPEndPoint(), infoHash, source));
+        Raise(QueryReceived, new DhtQueryEventArgs(KrpcMethod.AnnouncePeer, NodeId.FromInfoHash(infoHash), source));
+        // A full store or a sender over its quota is answered as usual (as libtorrent does) but stores nothing.
+        if (_peers.Add(infoHash, peer, NowTicks))
+        {
+            Raise(Announced, new DhtAnnounceEventArgs(peer.ToIPEndPoint(), infoHash, source));
+        }
         Respond(query, from, default);
     }
 
@@ -151,7 +154,7 @@ public sealed partial class DhtNode
             return;
         }
         var target = new NodeId(query.Target);
-        QueryReceived?.Invoke(this, new DhtQueryEventArgs(KrpcMethod.Get, target, source));
+        Raise(QueryReceived, new DhtQueryEventArgs(KrpcMethod.Get, target, source));
         Span<byte> token = stackalloc byte[TokenManager.TokenLength];
         _tokens.Create(from, token);
         var item = _items.Get(target, NowTicks);
@@ -246,9 +249,11 @@ public sealed partial class DhtNode
             return;
         }
         var target = item.Target;
-        _items.Put(target, item, NowTicks);
-        QueryReceived?.Invoke(this, new DhtQueryEventArgs(KrpcMethod.Put, target, source));
-        ItemStored?.Invoke(this, new DhtItemStoredEventArgs(target, item, source));
+        Raise(QueryReceived, new DhtQueryEventArgs(KrpcMethod.Put, target, source));
+        if (_items.Put(target, item, NowTicks, from))
+        {
+            Raise(ItemStored, new DhtItemStoredEventArgs(target, item, source));
+        }
         Respond(query, from, default);
     }
 
@@ -274,7 +279,7 @@ public sealed partial class DhtNode
             return;
         }
         var target = new NodeId(query.Target);
-        QueryReceived?.Invoke(this, new DhtQueryEventArgs(KrpcMethod.SampleInfohashes, target, source));
+        Raise(QueryReceived, new DhtQueryEventArgs(KrpcMethod.SampleInfohashes, target, source));
         const int MaxSamples = 20;
         Span<byte> samples = stackalloc byte[MaxSamples * InfoHash.Length];
         int total = _peers.TorrentCount, count = 0, seen = 0;
@@ -348,7 +353,7 @@ public sealed partial class DhtNode
 
     private void Respond(in KrpcMessage query, NodeEndPoint to, scoped KrpcMessage response)
     {
-        if (!TakeBudget())
+        if (!TakeBudget(ownQuery: false))
         {
             _budgetDropped++;
             return;
@@ -364,7 +369,7 @@ public sealed partial class DhtNode
 
     private void SendError(in KrpcMessage query, NodeEndPoint to, int code, ReadOnlySpan<byte> text)
     {
-        if (!TakeBudget())
+        if (!TakeBudget(ownQuery: false))
         {
             _budgetDropped++;
             return;

@@ -12,14 +12,23 @@ namespace BitTorrent.Dht;
 
 /// <summary>
 /// A Mainline DHT node (BEP 5) with BEP 32, 42, 43, 44 and 51: lookups, announces, BEP 44 get/put, and the server
-/// side that answers other nodes. All state is guarded by one lock; events are raised on the thread that handles the
-/// datagram or timer, while that lock is held, so handlers must be quick and must not block.
+/// side that answers other nodes.
 /// </summary>
+/// <remarks>
+/// Threading: every member may be called from any thread. One lock guards the node's state; no user code ever runs
+/// under it. Events are raised after the lock is released, one at a time and in order, on a thread-pool thread (never
+/// on the receive loop, the timer or the calling thread), so a handler may call back into the node; a handler that
+/// throws is logged and counted, one that blocks delays only later events (at most
+/// <see cref="DhtNodeOptions.MaxQueuedEvents"/> wait). Task continuations always run asynchronously. Every timeout and
+/// expiry runs on <see cref="DhtNodeOptions.TimeProvider"/>'s monotonic timestamps. Close with
+/// <see cref="DisposeAsync"/> (or <see cref="Dispose"/>, which does not wait for event handlers).
+/// </remarks>
 public sealed partial class DhtNode : IDisposable, IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly DhtNodeOptions _options;
     private readonly TimeProvider _time;
+    private readonly long _createdTimestamp;
     private readonly Random _random;
     private readonly ILogger _logger;
     private readonly byte[] _idBytes;
@@ -48,9 +57,12 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupParallelism, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.LookupWidth, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_options.SlowQueryTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxQueuedEvents, 1, nameof(options));
         _time = _options.TimeProvider;
+        _createdTimestamp = _time.GetTimestamp();
         _random = _options.Random ?? new Random();
-        _logger = _options.Logger ?? NullLogger.Instance;
+        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DhtNode>();
+        _events = new DhtEventDispatcher(_logger, _options.MaxQueuedEvents);
         Verifier = _options.Verify ?? Ed25519Signatures.Verifier;
         Id = _options.NodeId
             ?? (_options.State?.NodeId is string saved && NodeId.TryParse(saved, out var restored) ? restored
@@ -60,11 +72,12 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         _version = _options.ClientVersion.ToArray();
         long now = NowTicks;
         _table = new DhtRoutingTable(Id, _options.K, _options.RestrictRoutingIps, now);
-        _table.ContactAdded += contact => NodeAdded?.Invoke(this, new DhtNodeEventArgs(contact.Id, contact.EndPoint.ToIPEndPoint()));
+        _table.ContactAdded += contact => Raise(NodeAdded, new DhtNodeEventArgs(contact.Id, contact.EndPoint.ToIPEndPoint()));
         _tokens = new TokenManager(_random, now);
-        _peers = new PeerStore(_options.MaxTorrents, _options.MaxPeersPerTorrent, _options.PeerTimeToLive);
-        _items = new ItemStore(_options.MaxItems, _options.ItemTimeToLive);
-        _rateLimiter = new RateLimiter(_options.MaxPacketsPerSecondPerIp, _options.BlockDuration);
+        _peers = new PeerStore(_options.MaxTorrents, _options.MaxPeersPerTorrent, _options.PeerTimeToLive, _options.MaxStoredPerSource);
+        _items = new ItemStore(_options.MaxItems, _options.ItemTimeToLive, _options.MaxStoredPerSource);
+        _rateLimiter = new RateLimiter(_options.MaxPacketsPerSecondPerIp, _options.BlockDuration,
+            packetsPerSecondPerSubnet: _options.MaxPacketsPerSecondPerSubnet);
         _nextTransactionId = (ushort)_random.Next(ushort.MaxValue + 1);
         _budget = _options.MaxOutboundPacketsPerSecond;
         _budgetRefilledTicks = now;
@@ -127,36 +140,6 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
 
     private IReadOnlyList<EndPoint> BootstrapRouters => _options.BootstrapNodes ?? DhtNodeOptions.DefaultBootstrapNodes;
 
-    /// <summary>The bootstrap traversal finished (once).</summary>
-    public event EventHandler? Ready;
-
-    /// <summary>The transport started.</summary>
-    public event EventHandler? Listening;
-
-    /// <summary>A lookup found a peer.</summary>
-    public event EventHandler<DhtPeerEventArgs>? PeerFound;
-
-    /// <summary>A node entered the routing table.</summary>
-    public event EventHandler<DhtNodeEventArgs>? NodeAdded;
-
-    /// <summary>A peer was stored in our peer store.</summary>
-    public event EventHandler<DhtAnnounceEventArgs>? Announced;
-
-    /// <summary>A query was received and accepted.</summary>
-    public event EventHandler<DhtQueryEventArgs>? QueryReceived;
-
-    /// <summary>A BEP 44 item was stored on this node.</summary>
-    public event EventHandler<DhtItemStoredEventArgs>? ItemStored;
-
-    /// <summary>A non-fatal problem.</summary>
-    public event EventHandler<DhtWarningEventArgs>? Warning;
-
-    /// <summary>The node was disposed and its transport closed (bittorrent-dht 'close').</summary>
-    public event EventHandler? Closed;
-
-    /// <summary>A fatal error (the socket could not be bound).</summary>
-    public event EventHandler<DhtErrorEventArgs>? Error;
-
     /// <summary>
     /// Starts the node: on <see cref="DhtNodeOptions.Transport"/> when given (port and address are then ignored),
     /// otherwise on a new UDP socket bound to <paramref name="address"/>:<paramref name="port"/> (0: any port).
@@ -173,11 +156,11 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         IDhtTransport transport;
         try
         {
-            transport = _options.Transport ?? new UdpDhtTransport(port, address);
+            transport = _options.Transport ?? new UdpDhtTransport(port, address, _time);
         }
         catch (SocketException ex)
         {
-            Error?.Invoke(this, new DhtErrorEventArgs(ex));
+            Raise(Error, new DhtErrorEventArgs(ex));
             throw;
         }
         lock (_gate)
@@ -208,7 +191,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         transport.Start(OnDatagram);
         lock (_gate)
         {
-            Listening?.Invoke(this, EventArgs.Empty);
+            Raise(Listening);
             StartBootstrap();
         }
     }
@@ -234,7 +217,7 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             }) { Width = _options.LookupWidth };
             foreach (var peer in local)
             {
-                PeerFound?.Invoke(this, new DhtPeerEventArgs(peer, infoHash, null));
+                Raise(PeerFound, new DhtPeerEventArgs(peer, infoHash, null));
             }
             Run(traversal, tcs, () => traversal.Silenced = true, cancellationToken);
         }
@@ -256,8 +239,8 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
             if (_options.Host is IPAddress host)
             {
                 var self = NodeEndPoint.From(new IPEndPoint(host, port == 0 ? _transport!.LocalEndPoint.Port : port));
-                _peers.Add(infoHash, self, NowTicks);
-                Announced?.Invoke(this, new DhtAnnounceEventArgs(self.ToIPEndPoint(), infoHash, null));
+                _peers.Add(infoHash, self, NowTicks, local: true);
+                Raise(Announced, new DhtAnnounceEventArgs(self.ToIPEndPoint(), infoHash, null));
             }
             var infoHashBytes = infoHash.ToArray();
             var traversal = new GetPeersTraversal(this, infoHash, t =>
@@ -431,76 +414,9 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>The node's counters.</summary>
-    public DhtStats GetStats()
-    {
-        lock (_gate)
-        {
-            var byReason = new Dictionary<KrpcDecodeError, long>();
-            for (int i = 0; i < _malformed.Length; i++)
-            {
-                if (_malformed[i] > 0) byReason[(KrpcDecodeError)i] = _malformed[i];
-            }
-            return new DhtStats
-            {
-                Nodes = _table.Count,
-                Replacements = _table.ReplacementCount,
-                Buckets = _table.Buckets.Count,
-                DatagramsReceived = _datagramsReceived,
-                DatagramsSent = _datagramsSent,
-                QueriesReceived = _queriesReceived,
-                QueriesSent = _queriesSent,
-                ResponsesReceived = _responsesReceived,
-                ErrorsReceived = _errorsReceived,
-                Timeouts = _timeouts,
-                UnsolicitedResponses = _unsolicited,
-                MalformedDropped = _malformed.Sum(),
-                MalformedByReason = byReason,
-                RateLimitedDropped = _rateLimited,
-                AddressesBlocked = _blocked,
-                OutboundBudgetDropped = _budgetDropped,
-                QueriesRejected = _queriesRejected,
-                QueriesInFlight = _inflight.Count,
-                QueriesWaiting = _waiting.Count,
-                StoredTorrents = _peers.TorrentCount,
-                StoredPeers = _peers.PeerCount,
-                StoredItems = _items.Count,
-                RateLimiterEntries = _rateLimiter.TrackedAddresses,
-            };
-        }
-    }
-
-    /// <summary>Saves the node id, the routing table (with ids), stored peers and stored items.</summary>
-    public DhtState ExportState()
-    {
-        lock (_gate)
-        {
-            long now = NowTicks;
-            return new DhtState
-            {
-                NodeId = Id.ToString(),
-                Nodes = _table.Contacts().Select(c => new DhtStateNode
-                {
-                    Id = c.Id.ToString(), Host = c.EndPoint.ToIPAddress().ToString(), Port = c.EndPoint.Port,
-                }).ToList(),
-                Peers = _peers.All().Where(p => p.ExpiresTicks > now).Select(p => new DhtStatePeer
-                {
-                    InfoHash = p.InfoHash.ToString(), Host = p.Peer.ToIPAddress().ToString(), Port = p.Peer.Port,
-                }).ToList(),
-                Items = _items.All(now).Select(i => new DhtStateItem
-                {
-                    Value = Convert.ToHexStringLower(i.Item.Value.Span),
-                    PublicKey = i.Item.IsMutable ? Convert.ToHexStringLower(i.Item.PublicKey.Span) : null,
-                    Signature = i.Item.IsMutable ? Convert.ToHexStringLower(i.Item.Signature.Span) : null,
-                    Salt = i.Item.Salt.IsEmpty ? null : Convert.ToHexStringLower(i.Item.Salt.Span),
-                    Sequence = i.Item.Sequence,
-                }).ToList(),
-            };
-        }
-    }
-
     /// <summary>Stops the node (bittorrent-dht destroy): every pending operation fails with <see cref="ObjectDisposedException"/>,
-    /// the timer stops and the transport is disposed. Idempotent.</summary>
+    /// the timer stops, the transport is disposed and <see cref="Closed"/> is queued. Idempotent; does not wait for event
+    /// handlers (see <see cref="DisposeAsync"/>).</summary>
     public void Dispose()
     {
         IDhtTransport? transport;
@@ -535,18 +451,16 @@ public sealed partial class DhtNode : IDisposable, IAsyncDisposable
         }
         Unpair();
         transport?.Dispose();
-        Closed?.Invoke(this, EventArgs.Empty);
+        Raise(Closed);
     }
 
-    /// <inheritdoc cref="Dispose"/>
+    /// <summary>Stops the node as <see cref="Dispose"/> does, then completes once every event it raised, <see cref="Closed"/>
+    /// last, has been handled.</summary>
     public ValueTask DisposeAsync()
     {
         Dispose();
-        return ValueTask.CompletedTask;
+        return new ValueTask(_events.WhenIdleAsync());
     }
-
-    internal void RaisePeerFound(IPEndPoint peer, InfoHash infoHash, IPEndPoint from) =>
-        PeerFound?.Invoke(this, new DhtPeerEventArgs(peer, infoHash, from));
 
     private void ThrowIfNotRunning()
     {

@@ -51,7 +51,8 @@ public sealed class DhtNodeOptions
     /// <summary>Per-query timeout. Default 2 s.</summary>
     public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>The clock every timer and expiry uses.</summary>
+    /// <summary>The clock every timer and expiry uses: durations are measured on its monotonic timestamps
+    /// (<see cref="TimeProvider.GetTimestamp"/>), never on differences of <see cref="TimeProvider.GetUtcNow"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The random source (ids, transaction ids, token secrets, sampling); seed it for deterministic simulations.
@@ -62,8 +63,12 @@ public sealed class DhtNodeOptions
     /// The node owns the transport and disposes it.</summary>
     public IDhtTransport? Transport { get; init; }
 
-    /// <summary>Diagnostics.</summary>
-    public ILogger? Logger { get; init; }
+    /// <summary>Where the node's diagnostics go (category <c>BitTorrent.Dht.DhtNode</c>); null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Events allowed to wait for their handlers (see <see cref="DhtNode"/>'s threading contract); further
+    /// events are dropped and counted in <see cref="DhtStats.EventsDropped"/>. Default 4096.</summary>
+    public int MaxQueuedEvents { get; init; } = 4096;
 
     /// <summary>If set, <see cref="DhtNode.AnnounceAsync"/> also stores this host (and the announced port) locally.</summary>
     public IPAddress? Host { get; init; }
@@ -98,13 +103,23 @@ public sealed class DhtNodeOptions
     /// <summary>At most one node per /24 (IPv4) or /64 (IPv6) in each bucket (loopback exempt). Default true.</summary>
     public bool RestrictRoutingIps { get; init; } = true;
 
-    /// <summary>Inbound packets per second allowed from one IP before it is blocked (0 disables). Default 50.</summary>
+    /// <summary>Inbound packets per second allowed from one sender (an IPv4 address or an IPv6 /64) before it is
+    /// blocked (0 disables). Default 50.</summary>
     public int MaxPacketsPerSecondPerIp { get; init; } = 50;
+
+    /// <summary>Inbound packets per second allowed from one IPv4 /24 in all (senders in it together); the excess is
+    /// dropped, not blocked (0 disables; loopback exempt). Default 200.</summary>
+    public int MaxPacketsPerSecondPerSubnet { get; init; } = 200;
+
+    /// <summary>Peers, and separately BEP 44 items, one sender (an IPv4 address or an IPv6 /64) may have stored on this
+    /// node at once; further announces and puts are answered but not stored. Default 20.</summary>
+    public int MaxStoredPerSource { get; init; } = 20;
 
     /// <summary>How long an address exceeding the rate stays blocked. Default 5 min.</summary>
     public TimeSpan BlockDuration { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Outbound packets per second (queries wait, responses are dropped beyond it; 0 disables). Default 2000.</summary>
+    /// <summary>Outbound packets per second (0 disables). Default 2000. A quarter of the budget is kept for our own queries:
+    /// responses and pings of nodes that queried us are dropped rather than take it, and our own queries wait for it.</summary>
     public int MaxOutboundPacketsPerSecond { get; init; } = 2000;
 
     /// <summary>Queries allowed to wait for a free slot; more fail at once. Default 1024.</summary>

@@ -11,25 +11,50 @@ public sealed class DhtState
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    /// <summary>The largest state file <see cref="LoadAsync"/> reads (16 MiB: far above a full table and full stores).</summary>
+    public const long MaxFileSize = 16 * 1024 * 1024;
+
     /// <summary>Our node id (hex).</summary>
     public string? NodeId { get; set; }
 
-    /// <summary>Routing-table contacts.</summary>
+    /// <summary>Routing-table contacts (entries may be null in a damaged document; they are skipped on restore).</summary>
     public List<DhtStateNode> Nodes { get; set; } = [];
 
-    /// <summary>Stored peers.</summary>
+    /// <summary>Stored peers (entries may be null in a damaged document; they are skipped on restore).</summary>
     public List<DhtStatePeer> Peers { get; set; } = [];
 
-    /// <summary>Stored BEP 44 items.</summary>
+    /// <summary>Stored BEP 44 items (entries may be null in a damaged document; they are skipped on restore).</summary>
     public List<DhtStateItem> Items { get; set; } = [];
 
     /// <summary>Serializes to JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Deserializes from JSON.</summary>
-    /// <exception cref="JsonException">The text is not a state document.</exception>
-    public static DhtState FromJson(string json) =>
-        JsonSerializer.Deserialize<DhtState>(json, JsonOptions) ?? throw new JsonException("Empty DHT state.");
+    /// <summary>
+    /// Deserializes from JSON. Missing or null lists read as empty; damaged entries inside them are kept here and skipped
+    /// (with a <see cref="DhtWarningKind.StateEntryIgnored"/> warning) when a node restores the state.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not a state document (not JSON, the wrong shape, nested too deep).</exception>
+    public static DhtState FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        DhtState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<DhtState>(json, JsonOptions);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new JsonException($"Not a DHT state document: {ex.Message}", ex);
+        }
+        if (state is null)
+        {
+            throw new JsonException("Empty DHT state.");
+        }
+        state.Nodes ??= [];
+        state.Peers ??= [];
+        state.Items ??= [];
+        return state;
+    }
 
     /// <summary>Writes the JSON to a file (through a temporary file, so a crash never leaves half a file).</summary>
     public async Task SaveAsync(string path, CancellationToken cancellationToken = default)
@@ -40,8 +65,18 @@ public sealed class DhtState
     }
 
     /// <summary>Reads a state file written by <see cref="SaveAsync"/>.</summary>
-    public static async Task<DhtState> LoadAsync(string path, CancellationToken cancellationToken = default) =>
-        FromJson(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+    /// <exception cref="JsonException">The file is not a state document, or is larger than <see cref="MaxFileSize"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static async Task<DhtState> LoadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, useAsync: true);
+        if (file.Length > MaxFileSize)
+        {
+            throw new JsonException($"The DHT state file is {file.Length} bytes; at most {MaxFileSize} are read.");
+        }
+        using var reader = new StreamReader(file);
+        return FromJson(await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false));
+    }
 }
 
 /// <summary>A saved routing-table contact.</summary>

@@ -51,4 +51,8 @@ public sealed record DhtStats
     public int StoredItems { get; init; }
     /// <summary>Addresses tracked by the inbound rate limiter (bounded).</summary>
     public int RateLimiterEntries { get; init; }
+    /// <summary>Events dropped because <see cref="DhtNodeOptions.MaxQueuedEvents"/> were already waiting for their handlers.</summary>
+    public long EventsDropped { get; init; }
+    /// <summary>Event handlers that threw (each logged; the node went on).</summary>
+    public long EventHandlerFailures { get; init; }
 }

@@ -104,6 +104,13 @@ public readonly struct NodeEndPoint : IEquatable<NodeEndPoint>
     /// <summary>An opaque key identifying the address only (not the port).</summary>
     public UInt128 AddressKey => IsIPv6 ? Bits : Bits | ((UInt128)1 << 127);
 
+    /// <summary>
+    /// The key one sender is known by for rate limits and storage quotas: its IPv4 address, or its IPv6 /64 (one host
+    /// commonly holds a whole /64, so single IPv6 addresses cost an attacker nothing). Loopback senders are told apart
+    /// by port as well, so that several local nodes do not share one key.
+    /// </summary>
+    public UInt128 SourceKey => IsLoopback ? AddressKey ^ ((UInt128)Port << 80) : IsIPv6 ? Bits >> 64 << 64 : AddressKey;
+
     /// <summary>True for a loopback address (127.0.0.0/8 or ::1).</summary>
     public bool IsLoopback => IsIPv6 ? Bits == 1 : ((uint)Bits >> 24) == 127;
 

@@ -1,34 +1,25 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace BitTorrent.Dht;
 
-/// <summary>Twenty bytes stored inline.</summary>
-[InlineArray(NodeId.Length)]
-internal struct NodeIdBytes
-{
-    private byte _element0;
-}
-
-/// <summary>A 160-bit DHT node id (also used for lookup targets and BEP 44 keys), compared by XOR distance.</summary>
+/// <summary>
+/// A 160-bit DHT node id (also used for lookup targets and BEP 44 keys), compared by XOR distance. Storage, length
+/// validation and hex parsing are those of <see cref="InfoHash"/> and <see cref="PeerId"/> (BitTorrent.Primitives'
+/// Id20); this type adds the Kademlia operations.
+/// </summary>
 public readonly struct NodeId : IEquatable<NodeId>, ISpanFormattable
 {
     /// <summary>The id length in bytes.</summary>
     public const int Length = 20;
 
-    private readonly NodeIdBytes _bytes;
+    private readonly Id20Bytes _bytes;
 
     /// <summary>Creates an id from exactly 20 bytes.</summary>
     /// <exception cref="ArgumentException">The span is not 20 bytes long.</exception>
-    public NodeId(ReadOnlySpan<byte> bytes)
-    {
-        if (bytes.Length != Length)
-        {
-            throw new ArgumentException($"A node id is exactly 20 bytes (got {bytes.Length}).", nameof(bytes));
-        }
-        bytes.CopyTo(_bytes);
-    }
+    public NodeId(ReadOnlySpan<byte> bytes) => _bytes = Id20.FromSpan(bytes, nameof(bytes));
+
+    private NodeId(Id20Bytes bytes) => _bytes = bytes;
 
     /// <summary>The id bytes.</summary>
     [UnscopedRef]
@@ -63,18 +54,9 @@ public readonly struct NodeId : IEquatable<NodeId>, ISpanFormattable
     /// <summary>Parses 40 hex digits.</summary>
     public static bool TryParse([NotNullWhen(true)] string? hex, out NodeId id)
     {
-        id = default;
-        if (hex is null || hex.Length != 2 * Length)
-        {
-            return false;
-        }
-        Span<byte> bytes = stackalloc byte[Length];
-        if (Convert.FromHexString(hex, bytes, out _, out int written) != System.Buffers.OperationStatus.Done || written != Length)
-        {
-            return false;
-        }
-        id = new NodeId(bytes);
-        return true;
+        bool parsed = Id20.TryParseHex(hex, out var bytes);
+        id = parsed ? new NodeId(bytes) : default;
+        return parsed;
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 
 namespace BitTorrent;
 
-/// <summary>Twenty bytes stored inline, the shared storage of <see cref="InfoHash"/> and <see cref="PeerId"/>.</summary>
+/// <summary>Twenty bytes stored inline, the shared storage of <see cref="InfoHash"/>, <see cref="PeerId"/> and the DHT's NodeId.</summary>
 [InlineArray(Length)]
 internal struct Id20Bytes
 {

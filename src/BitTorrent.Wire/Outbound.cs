@@ -1,64 +1,79 @@
+using System.Buffers;
+
 namespace BitTorrent.Wire;
 
 /// <summary>
-/// The outgoing byte queue of a wire. Senders on any thread append whole messages under a lock; one send loop
-/// writes everything queued in a single transport write, so many small messages cost one syscall.
+/// The outgoing byte queue of a wire. Senders on any thread append whole messages under a lock into pooled segments;
+/// one send loop writes them and returns each segment to the pool once written, so an idle wire holds no send buffer
+/// and a burst keeps nothing after it drained. More than <c>limit</c> bytes queued means the peer does not read what
+/// it asks for: the queue stops, <see cref="Overflowed"/> is set and <c>overflowed</c> is called (under the caller's locks).
 /// </summary>
-internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, int highWater)
+internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long limit, Action? written = null, Action? overflowed = null)
 {
-    private const int InitialCapacity = 64 * 1024;
+    /// <summary>The size of one pooled segment.</summary>
+    public const int SegmentSize = 64 * 1024;
+
     private readonly object _gate = new();
     private readonly AsyncSignal _dataReady = new();
-    private readonly AsyncSignal _drained = new();
-    private byte[] _pending = new byte[InitialCapacity];
-    private byte[]? _spare = new byte[InitialCapacity];
-    private int _pendingLength;
-    private int _writingLength;
+    private readonly Queue<(byte[] Buffer, int Length)> _full = new();
+    private readonly List<(byte[] Buffer, int Length)> _batch = [];
+    private byte[]? _tail;
+    private int _tailLength;
+    private long _queued;
+    private long _writing;
     private bool _completing;
     private bool _stopped;
-    private bool _drainWanted;
 
     /// <summary>Bytes queued or being written.</summary>
     public long Buffered
     {
-        get { lock (_gate) return _pendingLength + _writingLength; }
+        get { lock (_gate) return _queued + _writing; }
     }
 
-    /// <summary>True while more than the high-water mark waits to be sent.</summary>
-    public bool IsCongested => Buffered > highWater;
+    /// <summary>True once more than the limit was queued (the queue stopped).</summary>
+    public bool Overflowed { get; private set; }
 
-    /// <summary>Queues <paramref name="first"/> then <paramref name="second"/> as one unit; false once stopped.</summary>
+    /// <summary>Queues <paramref name="first"/> then <paramref name="second"/> as one unit; false once stopped or over the limit.</summary>
     public bool Enqueue(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second = default)
     {
-        bool signal;
+        bool accepted, signal = false;
         lock (_gate)
         {
             if (_stopped || _completing) return false;
-            int needed = _pendingLength + first.Length + second.Length;
-            if (needed > _pending.Length)
+            accepted = _queued + _writing + first.Length + second.Length <= limit;
+            if (accepted)
             {
-                var bigger = new byte[Math.Max(needed, _pending.Length * 2)];
-                _pending.AsSpan(0, _pendingLength).CopyTo(bigger);
-                _pending = bigger;
+                signal = _queued == 0;
+                Append(first);
+                Append(second);
             }
-            first.CopyTo(_pending.AsSpan(_pendingLength));
-            second.CopyTo(_pending.AsSpan(_pendingLength + first.Length));
-            signal = _pendingLength == 0;
-            _pendingLength = needed;
+            else
+            {
+                Overflowed = true;
+                StopLocked();
+            }
         }
-        if (signal) _dataReady.Set();
-        return true;
+        if (!accepted || signal) _dataReady.Set();
+        if (!accepted) overflowed?.Invoke();
+        return accepted;
     }
 
-    /// <summary>Waits until the queue is back under the high-water mark (or the queue stops).</summary>
-    public ValueTask WaitForDrainAsync()
+    private void Append(ReadOnlySpan<byte> bytes)
     {
-        lock (_gate)
+        _queued += bytes.Length;
+        while (!bytes.IsEmpty)
         {
-            if (_stopped || _pendingLength + _writingLength <= highWater) return ValueTask.CompletedTask;
-            _drainWanted = true;
+            if (_tail is null || _tailLength == _tail.Length)
+            {
+                if (_tail is not null) _full.Enqueue((_tail, _tailLength));
+                _tail = ArrayPool<byte>.Shared.Rent(SegmentSize);
+                _tailLength = 0;
+            }
+            int n = Math.Min(bytes.Length, _tail.Length - _tailLength);
+            bytes[..n].CopyTo(_tail.AsSpan(_tailLength));
+            _tailLength += n;
+            bytes = bytes[n..];
         }
-        return _drained.WaitAsync();
     }
 
     /// <summary>Writes queued bytes until <see cref="Complete"/> or <see cref="Stop"/>; throws the transport's exception.</summary>
@@ -71,37 +86,39 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, int 
                 await _dataReady.WaitAsync().ConfigureAwait(false);
                 while (true)
                 {
-                    byte[] buffer;
-                    int length;
                     lock (_gate)
                     {
                         if (_stopped) return;
-                        if (_pendingLength == 0)
+                        if (_queued == 0)
                         {
                             if (_completing) return;
                             break;
                         }
-                        buffer = _pending;
-                        length = _writingLength = _pendingLength;
-                        _pending = _spare ?? new byte[InitialCapacity];
-                        _spare = null;
-                        _pendingLength = 0;
+                        while (_full.Count > 0) _batch.Add(_full.Dequeue());
+                        if (_tail is not null && _tailLength > 0) _batch.Add((_tail, _tailLength));
+                        else if (_tail is not null) ArrayPool<byte>.Shared.Return(_tail);
+                        _tail = null;
+                        _tailLength = 0;
+                        _writing = _queued;
+                        _queued = 0;
                     }
-                    await write(buffer.AsMemory(0, length)).ConfigureAwait(false);
-                    bool release;
-                    lock (_gate)
+                    for (int i = 0; i < _batch.Count; i++)
                     {
-                        _writingLength = 0;
-                        _spare = buffer;
-                        release = _drainWanted && _pendingLength <= highWater;
-                        if (release) _drainWanted = false;
+                        var (buffer, length) = _batch[i];
+                        await write(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                        _batch[i] = (buffer, 0);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        lock (_gate) _writing -= length;
+                        written?.Invoke();
                     }
-                    if (release) _drained.Set();
+                    _batch.Clear();
                 }
             }
         }
         finally
         {
+            foreach (var (buffer, length) in _batch) if (length > 0) ArrayPool<byte>.Shared.Return(buffer);
+            _batch.Clear();
             Stop();
         }
     }
@@ -116,16 +133,18 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, int 
     /// <summary>Drops whatever is queued and ends the send loop.</summary>
     public void Stop()
     {
-        bool release;
-        lock (_gate)
-        {
-            if (_stopped) return;
-            _stopped = true;
-            _pendingLength = 0;
-            release = _drainWanted;
-            _drainWanted = false;
-        }
+        lock (_gate) StopLocked();
         _dataReady.Set();
-        if (release) _drained.Set();
+    }
+
+    private void StopLocked()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        while (_full.Count > 0) ArrayPool<byte>.Shared.Return(_full.Dequeue().Buffer);
+        if (_tail is not null) ArrayPool<byte>.Shared.Return(_tail);
+        _tail = null;
+        _tailLength = 0;
+        _queued = 0;
     }
 }

@@ -8,7 +8,8 @@ namespace BitTorrent.Wire;
 /// </summary>
 internal sealed class PendingRequest : IValueTaskSource<byte[]>, IValueTaskSource<int>
 {
-    private ManualResetValueTaskSourceCore<byte[]?> _core;
+    // Continuations never run inline on the thread that completes the request (read loop, timer, a caller of Cancel or End).
+    private ManualResetValueTaskSourceCore<byte[]?> _core = new() { RunContinuationsAsynchronously = true };
     private Action<PendingRequest>? _return;
 
     public BlockRequest Block { get; private set; }

@@ -19,13 +19,14 @@ public sealed partial class Wire
         {
             while (true)
             {
-                if (_outbound.IsCongested) await _outbound.WaitForDrainAsync().ConfigureAwait(false);
                 var result = await _input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                MarkReceived();
                 var buffer = result.Buffer;
-                var consumed = Process(buffer);
+                SequencePosition consumed;
+                lock (_eventLock) consumed = Process(buffer);
                 if (IsClosed) break;
                 _input.AdvanceTo(consumed, buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCompleted)
                 {
                     Close(WireCloseReason.RemoteEnd, "the peer closed the connection", null);
                     break;
@@ -101,9 +102,13 @@ public sealed partial class Wire
             Close(WireCloseReason.InvalidHandshake, "not the BitTorrent protocol", null);
             return false;
         }
-        _peerHandshakeReceived = true;
+        lock (_gate)
+        {
+            _peerHandshakeReceived = true;
+            StopHandshakeTimer();
+        }
         OnHandshake(new HandshakeEventArgs(new InfoHash(handshake.Slice(28, 20)), new PeerId(handshake.Slice(48, 20)),
-            MessageWriter.ReadReserved(handshake.Slice(20, 8))));
+            MessageWriter.ReadReserved(handshake.Slice(20, 8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(handshake.Slice(20, 8))));
         return true;
     }
 
@@ -143,7 +148,7 @@ public sealed partial class Wire
 
     private bool CheckPieceIndex(MessageId id, int index)
     {
-        int limit = _options.PieceCount ?? BitField.DefaultMaxLength;
+        int limit = PieceCount ?? PeerPieces.MaxLength;
         if ((uint)index < (uint)limit) return true;
         Close(WireCloseReason.InvalidMessage, $"{id} for piece {(uint)index}, outside 0..{limit - 1}", null);
         return false;

@@ -7,6 +7,9 @@ public sealed partial class Wire
     private readonly List<PendingRequest> _requests = [];
     private readonly Stack<PendingRequest> _requestPool = new();
     private readonly List<BlockRequest> _peerRequests = [];
+    private readonly Queue<BlockRequest> _serveQueue = new();
+    private long _servingBytes;
+    private bool _servePosted;
     private readonly Action<PendingRequest> _returnRequest;
     private int _sentRequests;
     private int _peerQueueLimit;
@@ -18,6 +21,8 @@ public sealed partial class Wire
     /// <summary>
     /// Answers the peer's requests: return the block, or throw to refuse (a reject with Fast, silence without).
     /// The token is cancelled when the wire closes. Null leaves requests to <see cref="RequestReceived"/> and <see cref="Piece"/>.
+    /// It is called on the wire's event loop, and only while fewer than <see cref="WireOptions.OutboundHighWater"/>
+    /// bytes wait to be sent or are being served; later requests wait (up to our <c>reqq</c>) until the peer reads.
     /// </summary>
     public Func<BlockRequest, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? RequestHandler { get; set; }
 
@@ -152,9 +157,9 @@ public sealed partial class Wire
         {
             if (_closed) return;
             _peerRequests.Remove(new BlockRequest(index, begin, block.Length));
-            _outbound.Enqueue(header, block);
+            if (!_outbound.Enqueue(header, block)) return;
         }
-        CountUpload(block.Length);
+        CountUpload(block.Length, onEventLoop: false);
     }
 
     /// <summary>Fails our pending requests for <paramref name="pieceIndex"/> (lt_donthave uses this); returns how many failed.</summary>
@@ -288,6 +293,7 @@ public sealed partial class Wire
             return;
         }
         if (!CheckPieceIndex(MessageId.Request, request.Index)) return;
+        bool serve;
         lock (_gate)
         {
             bool allowed = !AmChoking || (HasFast && _allowedFastSet.Contains(request.Index));
@@ -298,65 +304,11 @@ public sealed partial class Wire
                 return;
             }
             _peerRequests.Add(request);
+            serve = RequestHandler is not null;
+            if (serve) _serveQueue.Enqueue(request);
         }
         RequestReceived?.Invoke(this, new BlockEventArgs(request));
-        if (RequestHandler is { } handler) Serve(handler, request);
-    }
-
-    private void Serve(Func<BlockRequest, CancellationToken, ValueTask<ReadOnlyMemory<byte>>> handler, BlockRequest request)
-    {
-        ValueTask<ReadOnlyMemory<byte>> answer;
-        try
-        {
-            answer = handler(request, _closing.Token);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Refuse(request);
-            return;
-        }
-        if (answer.IsCompletedSuccessfully) Respond(request, answer.Result.Span);
-        else _ = ServeAsync(answer, request);
-    }
-
-    private async Task ServeAsync(ValueTask<ReadOnlyMemory<byte>> answer, BlockRequest request)
-    {
-        try
-        {
-            var block = await answer.ConfigureAwait(false);
-            Respond(request, block.Span);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Refuse(request);
-        }
-    }
-
-    private void Respond(BlockRequest request, ReadOnlySpan<byte> block)
-    {
-        if (block.Length != request.Length)
-        {
-            Refuse(request);
-            return;
-        }
-        Span<byte> header = stackalloc byte[13];
-        MessageWriter.WritePieceHeader(header, request.Index, request.Begin, block.Length);
-        lock (_gate)
-        {
-            // Cancelled, rejected or dropped by a choke in the meantime: send nothing.
-            if (_closed || !_peerRequests.Remove(request)) return;
-            _outbound.Enqueue(header, block);
-        }
-        CountUpload(block.Length);
-    }
-
-    private void Refuse(BlockRequest request)
-    {
-        lock (_gate)
-        {
-            if (!_peerRequests.Remove(request) || _closed) return;
-            if (HasFast) SendBlock(MessageId.Reject, request);
-        }
+        if (serve) ServeQueued();
     }
 
     private void OnCancel(BlockRequest request)
@@ -365,11 +317,13 @@ public sealed partial class Wire
         CancelReceived?.Invoke(this, new BlockEventArgs(request));
     }
 
-    private void CountUpload(int bytes)
+    private void CountUpload(int bytes, bool onEventLoop)
     {
         Interlocked.Add(ref _uploaded, bytes);
         _uploadMeter.Add(bytes);
-        Upload?.Invoke(this, new TransferEventArgs(bytes));
+        if (Upload is null) return;
+        if (onEventLoop) Upload.Invoke(this, new TransferEventArgs(bytes));
+        else Post(() => Upload?.Invoke(this, new TransferEventArgs(bytes)));
     }
 
     private void CountDownload(int bytes)
@@ -424,6 +378,6 @@ public sealed partial class Wire
             ArmRequestTimer();
         }
         oldest.Fail(new WireRequestException(WireRequestFailure.TimedOut, oldest.Block));
-        RequestTimedOut?.Invoke(this, EventArgs.Empty);
+        Post(() => RequestTimedOut?.Invoke(this, EventArgs.Empty));
     }
 }

@@ -16,7 +16,6 @@ public sealed partial class Wire : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly PipeReader _input;
-    private readonly Func<ValueTask> _closeTransport;
     private readonly Outbound _outbound;
     private readonly WireOptions _options;
     private readonly ILogger _logger;
@@ -30,50 +29,28 @@ public sealed partial class Wire : IAsyncDisposable
     private long _uploaded;
     private long _downloaded;
 
-    /// <summary>A wire over a connected stream (for example a <see cref="NetworkStream"/>), which it owns and disposes.</summary>
-    public Wire(Stream stream, WireOptions? options = null)
-        : this(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 128 * 1024, minimumReadSize: 32 * 1024, leaveOpen: true)),
-               memory => stream.WriteAsync(memory),
-               () => stream.DisposeAsync(),
-               options)
+    /// <summary>
+    /// A wire over <paramref name="connection"/>, which it owns and disposes when it closes. Endpoints, direction,
+    /// transport kind and encryption are read from it (<see cref="Connection"/>).
+    /// </summary>
+    public Wire(PeerConnection connection, WireOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-    }
-
-    /// <summary>A wire over a connected socket, which it owns; the endpoints are taken from the socket.</summary>
-    public Wire(Socket socket, WireOptions? options = null)
-        : this(new NetworkStream(socket ?? throw new ArgumentNullException(nameof(socket)), ownsSocket: true), options)
-    {
-        socket.NoDelay = true;
-        RemoteEndPoint = socket.RemoteEndPoint;
-        LocalEndPoint = socket.LocalEndPoint;
-    }
-
-    /// <summary>A wire over a duplex pipe (in-memory transports, tests); completing the wire completes both pipe ends.</summary>
-    public Wire(IDuplexPipe transport, WireOptions? options = null)
-        : this(transport?.Input ?? throw new ArgumentNullException(nameof(transport)),
-               async memory => await transport.Output.WriteAsync(memory).ConfigureAwait(false),
-               () =>
-               {
-                   transport.Output.Complete();
-                   transport.Input.CancelPendingRead();
-                   return ValueTask.CompletedTask;
-               },
-               options)
-    {
-    }
-
-    private Wire(PipeReader input, Func<ReadOnlyMemory<byte>, ValueTask> write, Func<ValueTask> closeTransport, WireOptions? options)
-    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
         _options = options ?? new WireOptions();
-        _input = input;
-        _closeTransport = closeTransport;
-        _outbound = new Outbound(write, _options.OutboundHighWater);
+        _input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        _outbound = new Outbound(async memory =>
+        {
+            var result = await output.WriteAsync(memory).ConfigureAwait(false);
+            if (result.IsCompleted || result.IsCanceled) throw new IOException("the transport stopped accepting bytes");
+        }, _options.MaxOutboundBytes, OnOutboundWritten, OnOutboundOverflow);
         _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Wire>();
         _uploadMeter = new SpeedMeter(_options.TimeProvider);
         _downloadMeter = new SpeedMeter(_options.TimeProvider);
         PeerPieces = new BitField(0, _options.PieceCount ?? BitField.DefaultMaxLength);
         if (_options.PieceCount is int count) PeerPieces.SetLength(count);
+        _pieceCount = _options.PieceCount;
         _peerQueueLimit = _options.DefaultPeerRequestQueue;
         _returnRequest = request =>
         {
@@ -81,13 +58,54 @@ public sealed partial class Wire : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// A wire over an accepted (incoming) connected socket, which it owns; the endpoints are taken from the socket.
+    /// Same as <c>new Wire(PeerConnection.FromSocket(socket, ConnectionDirection.Incoming), options)</c>.
+    /// </summary>
+    public Wire(Socket socket, WireOptions? options = null)
+        : this(PeerConnection.FromSocket(socket, ConnectionDirection.Incoming), options)
+    {
+    }
+
+    /// <summary>
+    /// A wire over a connected stream, which it owns and disposes: an incoming connection, TCP with the socket's
+    /// endpoints for a <see cref="NetworkStream"/>, otherwise <see cref="TransportKind.Memory"/> without endpoints.
+    /// Use <see cref="PeerConnection.FromStream"/> to state them.
+    /// </summary>
+    public Wire(Stream stream, WireOptions? options = null)
+        : this(stream is NetworkStream network
+            ? PeerConnection.FromStream(network, ConnectionDirection.Incoming, TransportKind.Tcp, network.Socket.LocalEndPoint, network.Socket.RemoteEndPoint)
+            : PeerConnection.FromStream(stream ?? throw new ArgumentNullException(nameof(stream)), ConnectionDirection.Incoming, TransportKind.Memory),
+            options)
+    {
+    }
+
+    /// <summary>
+    /// A wire over a duplex pipe (in-memory transports, tests): an incoming <see cref="TransportKind.Memory"/>
+    /// connection without endpoints; closing the wire completes both pipe ends. Use <see cref="PeerConnection.FromPipe"/>
+    /// to state what the pipe is.
+    /// </summary>
+    public Wire(IDuplexPipe transport, WireOptions? options = null)
+        : this(PeerConnection.FromPipe(transport, ConnectionDirection.Incoming), options)
+    {
+    }
+
     /// <summary>Connects to <paramref name="endPoint"/> over TCP and returns a started wire.</summary>
-    public static async Task<Wire> ConnectAsync(IPEndPoint endPoint, WireOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<Wire> ConnectAsync(IPEndPoint endPoint, WireOptions? options = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync(endPoint, localEndPoint: null, options, cancellationToken);
+
+    /// <summary>
+    /// Connects to <paramref name="endPoint"/> over TCP from <paramref name="localEndPoint"/> (a local address to bind,
+    /// for multi-homed hosts or VPN binding; port 0 picks any) and returns a started wire.
+    /// </summary>
+    public static async Task<Wire> ConnectAsync(IPEndPoint endPoint, IPEndPoint? localEndPoint, WireOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
+            if (localEndPoint is not null) socket.Bind(localEndPoint);
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -95,13 +113,16 @@ public sealed partial class Wire : IAsyncDisposable
             socket.Dispose();
             throw;
         }
-        var wire = new Wire(socket, options ?? new WireOptions { Type = "tcpOutgoing" });
+        var wire = new Wire(PeerConnection.FromSocket(socket, ConnectionDirection.Outgoing), options);
         wire.Start();
         return wire;
     }
 
-    /// <summary>The connection label given in <see cref="WireOptions.Type"/>.</summary>
-    public string Type => _options.Type;
+    /// <summary>The connection this wire runs over: endpoints, direction, transport kind, encryption.</summary>
+    public PeerConnection Connection { get; }
+
+    /// <summary>The connection's kind and direction; its text is the seed's <c>type</c> ("tcpIncoming", ...).</summary>
+    public WireType Type => Connection.Type;
 
     /// <summary>The clock this wire uses.</summary>
     public TimeProvider TimeProvider => _options.TimeProvider;
@@ -109,11 +130,11 @@ public sealed partial class Wire : IAsyncDisposable
     /// <summary>The options this wire was created with.</summary>
     public WireOptions Options => _options;
 
-    /// <summary>The peer's address, when the transport is a socket.</summary>
-    public EndPoint? RemoteEndPoint { get; }
+    /// <summary>The peer's address, when the connection knows it (<see cref="PeerConnection.RemoteEndPoint"/>).</summary>
+    public EndPoint? RemoteEndPoint => Connection.RemoteEndPoint;
 
-    /// <summary>Our address on this connection, when the transport is a socket.</summary>
-    public EndPoint? LocalEndPoint { get; }
+    /// <summary>Our address on this connection, when the connection knows it (<see cref="PeerConnection.LocalEndPoint"/>).</summary>
+    public EndPoint? LocalEndPoint => Connection.LocalEndPoint;
 
     /// <summary>True once the wire closed (by either side or on a protocol error).</summary>
     public bool IsClosed
@@ -126,6 +147,9 @@ public sealed partial class Wire : IAsyncDisposable
 
     /// <summary>Completes when the wire has closed and released its transport.</summary>
     public Task Completion => _finished.Task;
+
+    /// <summary>Bytes waiting to be sent to the peer (queued or being written).</summary>
+    public long QueuedBytes => _outbound.Buffered;
 
     /// <summary>Payload bytes sent in piece messages.</summary>
     public long Uploaded => Interlocked.Read(ref _uploaded);
@@ -152,6 +176,7 @@ public sealed partial class Wire : IAsyncDisposable
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
+        StartTimeouts();
         var send = Task.Run(RunSendLoopAsync);
         var read = Task.Run(ReadLoopAsync);
         _ = FinishAsync(read, send);
@@ -195,32 +220,30 @@ public sealed partial class Wire : IAsyncDisposable
 
     private void Close(WireCloseReason reason, string? message, Exception? exception)
     {
-        bool peerWasInterested;
         lock (_gate)
         {
             if (_closed) return;
             _closed = true;
             CloseReason = new WireClosedEventArgs(reason, message, exception);
-            peerWasInterested = PeerInterested;
-            PeerInterested = false;
             _keepAliveTimer?.Dispose();
             _keepAliveTimer = null;
             _timeoutTimer?.Dispose();
             _timeoutTimer = null;
+            StopTimeouts();
         }
         if (reason == WireCloseReason.LocalEnd) _logger.LogDebug("wire closed by us");
         else _logger.LogDebug("wire closed: {Reason} {Message}", reason, message);
 
-        if (peerWasInterested) PeerUninterestedReceived?.Invoke(this, EventArgs.Empty);
-        OnPeerChoke();
-        FailAllRequests(WireRequestFailure.Closed);
-        lock (_gate) _peerRequests.Clear();
-
         if (reason == WireCloseReason.LocalEnd) _outbound.Complete();
         else _outbound.Stop();
         _closing.Cancel();
-        Closed?.Invoke(this, CloseReason!);
+        PostClosing();
     }
+
+    /// <summary>The peer let more than <see cref="WireOptions.MaxOutboundBytes"/> pile up; close off the sender's locks.</summary>
+    private void OnOutboundOverflow() =>
+        ThreadPool.UnsafeQueueUserWorkItem(static wire => wire.Close(WireCloseReason.SendBufferFull,
+            $"more than {wire._options.MaxOutboundBytes} bytes waited to be sent: the peer does not read", null), this, preferLocal: false);
 
     private async Task RunSendLoopAsync()
     {
@@ -240,7 +263,7 @@ public sealed partial class Wire : IAsyncDisposable
         {
             // A graceful end flushes what is queued, but a peer that stops reading cannot hold the wire open.
             await _closing.Token.WhenCanceled().ConfigureAwait(false);
-            await send.WaitAsync(TimeSpan.FromSeconds(5), TimeProvider.System).ConfigureAwait(false);
+            if (CloseReason?.Reason == WireCloseReason.LocalEnd) await send.WaitAsync(_options.CloseTimeout, TimeProvider).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -248,15 +271,16 @@ public sealed partial class Wire : IAsyncDisposable
         }
         finally
         {
+            await read.ConfigureAwait(false);
+            await _closedRaised.Task.ConfigureAwait(false);
             try
             {
-                await _closeTransport().ConfigureAwait(false);
+                await Connection.DisposeAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
                 _logger.LogDebug(ex, "closing the transport failed");
             }
-            await read.ConfigureAwait(false);
             _finished.TrySetResult();
         }
     }

@@ -21,6 +21,12 @@ public enum WireCloseReason
     ProtocolViolation,
     /// <summary>An event handler or extension hook threw on the wire's read loop.</summary>
     ApplicationError,
+    /// <summary>More than <see cref="WireOptions.MaxOutboundBytes"/> waited to be sent: the peer does not read.</summary>
+    SendBufferFull,
+    /// <summary>The peer's handshake did not arrive within <see cref="WireOptions.HandshakeTimeout"/>.</summary>
+    HandshakeTimeout,
+    /// <summary>Nothing arrived from the peer for <see cref="WireOptions.InactivityTimeout"/>.</summary>
+    Inactive,
     /// <summary>An extension closed the wire (for example ut_pex against a flooding peer).</summary>
     ExtensionViolation,
 }

@@ -1,36 +1,24 @@
-using BitTorrent.Cli;
+using System.Text.Json;
 
 namespace BitTorrent.Cli.Tests;
 
 public class DemoTests
 {
     [Fact]
-    public async Task Demo_fetches_metadata_then_every_piece_and_verifies_them()
+    public async Task Demo_swarm_completes_from_the_magnet_with_peers_from_the_dht_and_leechers_trading()
     {
-        var output = new StringWriter();
-        int exit = await DemoCommand.RunAsync(new DemoOptions { SizeMiB = 3, PieceKiB = 64, Depth = 16, Seed = 5 }, output)
-            .WaitAsync(TimeSpan.FromMinutes(1));
-        string text = output.ToString();
-        Assert.Equal(0, exit);
-        Assert.Contains("magnet:?xt=urn:btih:", text);
-        Assert.Contains("48 pieces of 64 KiB", text);
-        Assert.Contains("pieces     48/48 verified by SHA-1", text);
-        Assert.Contains("identical to the seeder's", text);
-    }
-
-    [Theory]
-    [InlineData("--size-mib", "0")]
-    [InlineData("--piece-kib", "100")]
-    [InlineData("--depth", "x")]
-    [InlineData("--bogus", "1")]
-    [InlineData("--size-mib")]
-    public void Bad_options_are_usage_errors(params string[] args) =>
-        Assert.Throws<CliUsageException>(() => DemoOptions.Parse(args));
-
-    [Fact]
-    public void Options_parse()
-    {
-        var options = DemoOptions.Parse(["--size-mib", "8", "--piece-kib", "512", "--depth", "32", "--seed", "9"]);
-        Assert.Equal(new DemoOptions { SizeMiB = 8, PieceKiB = 512, Depth = 32, Seed = 9 }, options);
+        var (exit, output, error) = await CliRunner.RunAsync("--json", "demo", "--peers", "4", "--size", "6MiB", "--dht-nodes", "12",
+            "--timeout", "100s");
+        var events = TorrentCommandTests.JsonLines(output);
+        var summary = events.Single(e => e.GetProperty("event").GetString() == "summary");
+        Assert.True(exit == 0, $"exit {exit}: {error}\n{summary.GetRawText()}");
+        var peers = summary.GetProperty("peers").EnumerateArray().ToList();
+        Assert.Equal(4, peers.Count);
+        Assert.All(peers, p => Assert.True(p.GetProperty("complete").GetBoolean()));
+        Assert.All(peers, p => Assert.Equal(0, p.GetProperty("hash_failures").GetInt32()));
+        int pieces = events.Single(e => e.GetProperty("event").GetString() == "metadata").GetProperty("pieces").GetInt32();
+        Assert.All(peers, p => Assert.Equal(pieces, p.GetProperty("pieces_verified").GetInt32()));
+        Assert.Contains(peers, p => p.GetProperty("peers_from_dht").GetInt32() > 0);
+        Assert.True(peers.Sum(p => p.GetProperty("uploaded").GetInt64()) > 0, "no leecher uploaded to another leecher");
     }
 }

@@ -75,13 +75,15 @@ public class DefenceTests
             }
         }
         var stats = node.GetStats();
-        Assert.True(stats.StoredTorrents <= 50);
-        Assert.True(stats.StoredPeers <= 50 * 5);
-        Assert.True(stats.StoredItems <= 10);
-        // The busy shared torrent survives eviction of the small ones.
+        // Full stores take no newcomers: the first 49 torrents of one peer and the shared one, the first 10 items.
+        Assert.Equal(50, stats.StoredTorrents);
+        Assert.Equal(49 + 5, stats.StoredPeers);
+        Assert.Equal(10, stats.StoredItems);
+        // The shared torrent keeps its first five peers: the 395 announcers after them evicted none.
         var probe = new RawClient(network, new IPEndPoint(IPAddress.Parse("100.9.9.9"), 1));
         var values = probe.Query(node.LocalEndPoint!, "get_peers", new BDictionary { { "info_hash", shared } })!.Get<BDictionary>("r")!.Get<BList>("values");
-        Assert.Equal(5, values!.Count);
+        var expected = Enumerable.Range(0, 5).Select(i => $"100.0.{i}.9:80").Order();
+        Assert.Equal(expected, values!.Select(v => NodeEndPoint.FromAddressBytes(((BString)v).Bytes.Span[..4], 80).ToString()).Order());
     }
 
     [Fact]

@@ -172,6 +172,7 @@ public class DualStackTests
         Answer(honest, new BDictionary());
         Answer(liar, new BDictionary(), NodeId.Parse("4444444444444444444444444444444444444444"));
         network.Run(TimeSpan.FromSeconds(5));
+        v6.Flush();
 
         Assert.Equal(new[] { honest.Id }, added);
         var entered = Assert.Single(v6.GetNodes());

@@ -18,6 +18,7 @@ public class MultiNodeTests
         var found = new List<System.Net.IPEndPoint>();
         nodes[31].PeerFound += (_, e) => found.Add(e.Peer);
         var lookup = network.RunUntil(nodes[31].LookupAsync(Torrent));
+        nodes[31].Flush();
 
         var expected = new System.Net.IPEndPoint(Nodes.Address(7).Address, 51413);
         Assert.Contains(expected, lookup.Peers);

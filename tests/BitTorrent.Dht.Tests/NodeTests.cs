@@ -16,8 +16,9 @@ public class NodeTests
         bool ready = false;
         node.Ready += (_, _) => ready = true;
         node.Listen();
-        Assert.True(ready);
         Assert.True(node.IsReady);
+        node.Flush();
+        Assert.True(ready);
         Assert.True(node.IsListening);
         Assert.Throws<InvalidOperationException>(() => node.Listen());
     }
@@ -42,6 +43,7 @@ public class NodeTests
         late.NodeAdded += (_, e) => seen.Add(e);
         late.Listen();
         network.RunUntil(late.WaitForReadyAsync());
+        late.Flush();
         Assert.True(late.NodeCount >= 20, $"{late.NodeCount} nodes");
         Assert.Equal(late.NodeCount, seen.Count);
     }
@@ -147,12 +149,13 @@ public class NodeTests
         var lookup = nodes[1].LookupAsync(Torrent, cts.Token);
         cts.Cancel();
         network.Run(TimeSpan.FromSeconds(5));
+        nodes[1].Flush();
         Assert.True(lookup.IsCanceled);
         Assert.Equal(0, peers);
     }
 
     [Fact]
-    public void Dispose_completes_every_pending_operation()
+    public async Task Dispose_completes_every_pending_operation()
     {
         var network = new TestNetwork();
         var nodes = Nodes.CreateMesh(network, 10);
@@ -162,7 +165,7 @@ public class NodeTests
         int closed = 0;
         nodes[2].Closed += (_, _) => closed++;
         nodes[2].Dispose();
-        nodes[2].Dispose();
+        await nodes[2].DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, closed);
         Assert.True(lookup.IsFaulted && lookup.Exception!.InnerException is ObjectDisposedException);
         Assert.True(ping.IsCompleted);
@@ -185,6 +188,7 @@ public class NodeTests
         var found = new List<DhtPeerEventArgs>();
         node.PeerFound += (_, e) => found.Add(e);
         var lookup = network.RunUntil(node.LookupAsync(Torrent));
+        node.Flush();
         Assert.Contains(new IPEndPoint(IPAddress.Parse("192.0.2.5"), 7000), lookup.Peers);
         Assert.Null(Assert.Single(found).From);
     }

@@ -41,12 +41,21 @@ public class ServerTests
     [Fact]
     public void A_query_that_fails_inside_the_node_gets_202_and_a_warning()
     {
-        var (_, node, client) = Setup();
+        // A signature verifier that throws makes a mutable put fail inside the node, under its lock.
+        var (_, node, client) = Setup(o => new DhtNodeOptions
+        {
+            Transport = o.Transport, TimeProvider = o.TimeProvider, Random = o.Random, BootstrapNodes = [],
+            Verify = (_, _, _) => throw new InvalidOperationException("verifier failed"),
+        });
         var warnings = new List<DhtWarningKind>();
         node.Warning += (_, e) => warnings.Add(e.Kind);
-        node.QueryReceived += (_, _) => throw new InvalidOperationException("handler failed");
-        var target = new BDictionary { { "target", InfoHashBytes } };
-        Assert.Equal(KrpcErrorCode.Server, ErrorCode(client.Query(node.LocalEndPoint!, "find_node", target)));
+        var token = R(client.Query(node.LocalEndPoint!, "get", new BDictionary { { "target", InfoHashBytes } })!).GetBytes("token")!.Value.ToArray();
+        var put = new BDictionary
+        {
+            { "token", token }, { "v", new BString("x") }, { "k", new byte[32] }, { "sig", new byte[64] }, { "seq", 1 },
+        };
+        Assert.Equal(KrpcErrorCode.Server, ErrorCode(client.Query(node.LocalEndPoint!, "put", put)));
+        node.Flush();
         Assert.Equal([DhtWarningKind.InternalError], warnings);
         // The node keeps answering.
         Assert.NotNull(R(client.Query(node.LocalEndPoint!, "ping")!));
@@ -96,6 +105,7 @@ public class ServerTests
             { "info_hash", InfoHashBytes }, { "port", 6881 }, { "token", token },
         })!;
         Assert.Equal("r", ok.GetText("y"));
+        node.Flush();
         Assert.Equal(new IPEndPoint(IPAddress.Parse("198.51.100.7"), 6881), announced!.Peer);
 
         var second = R(client.Query(node.LocalEndPoint!, "get_peers", new BDictionary { { "info_hash", InfoHashBytes } })!);
@@ -273,6 +283,7 @@ public class ServerTests
         Assert.Equal(1, stats.MalformedByReason[KrpcDecodeError.InvalidBencode]);
         Assert.Equal(1, stats.MalformedByReason[KrpcDecodeError.InvalidMessageType]);
         Assert.Equal(1, stats.MalformedByReason[KrpcDecodeError.TooLarge]);
+        node.Flush();
         Assert.Equal(3, warnings.Count(w => w.Kind == DhtWarningKind.MalformedDatagram));
         // Still serving.
         Assert.NotNull(client.Query(node.LocalEndPoint!, "ping"));

@@ -9,10 +9,10 @@ public class UdpTests
     {
         var torrent = InfoHash.Parse("5555555555555555555555555555555555555555");
         using var a = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
-        bool listening = false;
-        a.Listening += (_, _) => listening = true;
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.Listening += (_, _) => listening.TrySetResult();
         a.Listen(0, IPAddress.Loopback);
-        Assert.True(listening);
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(IPAddress.Loopback, a.LocalEndPoint!.Address);
 
         using var b = new DhtNode(new DhtNodeOptions { BootstrapNodes = [a.LocalEndPoint] });
@@ -28,14 +28,14 @@ public class UdpTests
     }
 
     [Fact]
-    public void Binding_a_busy_port_raises_error_and_throws()
+    public async Task Binding_a_busy_port_raises_error_and_throws()
     {
         using var a = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
         a.Listen(0, IPAddress.Loopback);
         using var b = new DhtNode(new DhtNodeOptions { BootstrapNodes = [] });
-        DhtErrorEventArgs? error = null;
-        b.Error += (_, e) => error = e;
-        Assert.Throws<System.Net.Sockets.SocketException>(() => b.Listen(a.LocalEndPoint!.Port, IPAddress.Loopback));
-        Assert.NotNull(error);
+        var error = new TaskCompletionSource<DhtErrorEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Error += (_, e) => error.TrySetResult(e);
+        var thrown = Assert.Throws<System.Net.Sockets.SocketException>(() => b.Listen(a.LocalEndPoint!.Port, IPAddress.Loopback));
+        Assert.Same(thrown, (await error.Task.WaitAsync(TimeSpan.FromSeconds(20))).Exception);
     }
 }

@@ -6,11 +6,16 @@ namespace BitTorrent.Extensions.Tests;
 /// <summary>A scripted stand-in for the wire: records what the extension sends and lets the test play the peer.</summary>
 internal sealed class FakeExtensionWire : IExtensionWire
 {
-    public FakeExtensionWire(FakeTimeProvider? time = null) =>
-        Time = time ?? new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+    public FakeExtensionWire(FakeTimeProvider? time = null)
+        : this((TimeProvider)(time ?? new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"))))
+    {
+    }
 
-    public FakeTimeProvider Time { get; }
-    public TimeProvider TimeProvider => Time;
+    public FakeExtensionWire(TimeProvider clock) => TimeProvider = clock;
+
+    /// <summary>The clock as a <see cref="FakeTimeProvider"/> (every test but the wall-clock-step one uses one).</summary>
+    public FakeTimeProvider Time => (FakeTimeProvider)TimeProvider;
+    public TimeProvider TimeProvider { get; }
     public bool IsClosed { get; private set; }
     public List<IPEndPoint> Own { get; } = [];
     public IReadOnlyCollection<IPEndPoint> OwnEndPoints => Own;

@@ -6,7 +6,7 @@ public class LtDontHaveTests
     {
         var wire = new FakeExtensionWire { PeerPieceCount = 8 };
         wire.PeerExtensions.Add(ExtensionNames.LtDontHave);
-        var ext = new LtDontHave(wire);
+        var ext = new LtDontHave(wire, null);
         var events = new List<DontHaveEventArgs>();
         var warnings = new List<string>();
         ext.DontHaveReceived += (_, e) => events.Add(e);
@@ -110,5 +110,20 @@ public class LtDontHaveTests
         wire.PeerPieces.Add(1000);
         ext.OnMessage([0, 0, 0x03, 0xE8]);
         Assert.Equal(1000, Assert.Single(events).Index);
+    }
+
+    [Fact]
+    public void After_dispose_messages_are_ignored_and_nothing_is_sent()
+    {
+        var (wire, ext, events, warnings) = Create();
+        wire.PeerPieces.Add(2);
+        ext.Dispose();
+        Assert.False(ext.DontHave(1));
+        Assert.Empty(wire.Sent);
+        ext.OnMessage([0, 0, 0, 2]);
+        ext.OnMessage([0]);
+        Assert.Empty(events);
+        Assert.Empty(warnings);
+        Assert.Contains(2, wire.PeerPieces);
     }
 }

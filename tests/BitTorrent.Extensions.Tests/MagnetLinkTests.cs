@@ -127,6 +127,42 @@ public class MagnetLinkTests
     }
 
     [Fact]
+    public void A_scoped_ipv6_peer_is_written_escaped_and_parses_back_with_its_zone()
+    {
+        var peer = new IPEndPoint(IPAddress.Parse("fe80::1%2"), 6881);
+        var link = new MagnetLink(InfoHash.Parse(Hex), peers: [peer]);
+        Assert.EndsWith("&x.pe=[fe80::1%252]:6881", link.ToString());
+        var parsed = Assert.IsType<IPEndPoint>(Assert.Single(MagnetLink.Parse(link.ToString()).Peers));
+        Assert.Equal(peer, parsed);
+        Assert.Equal(2, parsed.Address.ScopeId);
+    }
+
+    [Theory]
+    [InlineData("dn=%F0%9F%98%80%20x")]  // escaped
+    [InlineData("dn=\U0001F600%20x")]  // raw, as a browser may pass it: two UTF-16 chars
+    public void Characters_outside_the_basic_plane_survive_percent_decoding(string parameter)
+    {
+        var link = MagnetLink.Parse($"magnet:?xt=urn:btih:{Hex}&" + parameter);
+        Assert.Equal("\U0001F600 x", link.DisplayName);
+        Assert.Equal(link.DisplayName, MagnetLink.Parse(link.ToString()).DisplayName);
+    }
+
+    [Fact]
+    public void A_display_name_with_a_lone_surrogate_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new MagnetLink(InfoHash.Parse(Hex), "a\ud800b"));
+    }
+
+    [Fact]
+    public void Removing_duplicate_trackers_is_linear()
+    {
+        // 100,000 trackers, each twice: a list scan per tracker would make ten billion comparisons.
+        var trackers = Enumerable.Range(0, 100_000).Select(i => new Uri($"http://t{i}.example/announce")).ToArray();
+        var link = new MagnetLink(InfoHash.Parse(Hex), trackers: trackers.Concat(trackers));
+        Assert.Equal(trackers, link.Trackers);
+    }
+
+    [Fact]
     public void Minimal_link_is_only_the_info_hash()
     {
         Assert.Equal($"magnet:?xt=urn:btih:{Hex}", new MagnetLink(InfoHash.Parse(Hex)).ToString());

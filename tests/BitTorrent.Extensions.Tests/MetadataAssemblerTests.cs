@@ -44,6 +44,25 @@ public class MetadataAssemblerTests
     }
 
     [Fact]
+    public void Holds_only_the_pieces_that_arrived_and_releases_them_on_completion()
+    {
+        var info = Info(MetadataMessage.MaxMetadataSize);
+        var assembler = new MetadataAssembler(new InfoHash(SHA1.HashData(info)), info.Length);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        assembler.Add(7, info.AsSpan(7 * 16384, 16384));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(16384, assembler.BufferedBytes);
+        Assert.InRange(allocated, 16384, 16384 + 1024); // one piece, not the advertised 10 MB
+
+        for (int i = 0; i < assembler.PieceCount; i++)
+            if (i != 7) assembler.Add(i, info.AsSpan(i * 16384, assembler.GetPieceLength(i)));
+        Assert.Equal(info.Length, assembler.BufferedBytes);
+        Assert.True(assembler.TryComplete(out var result));
+        Assert.Equal(info, result);
+        Assert.Equal(0, assembler.BufferedBytes);
+    }
+
+    [Fact]
     public void Validates_every_index_and_length()
     {
         var info = Info(20000);
@@ -68,9 +87,11 @@ public class MetadataAssemblerTests
         var info = Info(100);
         var assembler = new MetadataAssembler(new InfoHash(new byte[20]), info.Length);
         assembler.Add(0, info);
+        Assert.Equal(100, assembler.BufferedBytes);
         Assert.False(assembler.TryComplete(out var result));
         Assert.Empty(result);
         Assert.Equal(0, assembler.ReceivedCount);
+        Assert.Equal(0, assembler.BufferedBytes);
         Assert.Equal([0], assembler.MissingPieces());
     }
 

@@ -281,6 +281,21 @@ public class UtMetadataTests
     }
 
     [Fact]
+    public void Dispose_stops_the_fetch_for_good()
+    {
+        var pair = new Pair(NonCanonicalInfo(100));
+        pair.Fetcher.Fetch();
+        pair.PeerHandshake(pair.Info.Length);
+        pair.Fetcher.Dispose();
+        Assert.False(pair.Fetcher.IsFetching);
+        pair.Fetcher.OnMessage(MetadataMessage.DataPiece(0, pair.Info.Length, pair.Info).ToArray());
+        Assert.Empty(pair.Metadata);
+        Assert.Throws<ObjectDisposedException>(() => pair.Fetcher.Fetch());
+        pair.WireA.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Empty(pair.Warnings);
+    }
+
+    [Fact]
     public void Closing_the_wire_cancels_the_fetch()
     {
         var pair = new Pair(NonCanonicalInfo(100));

@@ -71,8 +71,7 @@ public class WireIntegrationTests
         await pair.ConnectAsync();
 
         var payload = new PexMessage([new PexPeer(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 1), PexFlags.None)], []).ToArray();
-        pair.A.Extended(ExtensionNames.UtPex, payload);
-        pair.A.Extended(ExtensionNames.UtPex, payload);
+        for (int i = 0; i < 7; i++) pair.A.Extended(ExtensionNames.UtPex, payload); // six in a minute are allowed
         var reason = await closed.WaitAsync(Wait);
         Assert.Equal(WireCloseReason.ExtensionViolation, reason.Reason);
         Assert.Contains("too frequently", reason.Message);
@@ -204,5 +203,83 @@ public class WireIntegrationTests
         Assert.Equal(info.Length, pair.A.PeerExtendedHandshake!.MetadataSize);
         Assert.True(server.IsComplete);
         Assert.False(pair.A.IsClosed);
+    }
+
+    /// <summary>Plays a peer's ut_metadata by hand: holds the requests until <see cref="Release"/>, then answers them.</summary>
+    private sealed class HeldMetadataServer(Wire.Wire wire, byte[] info) : IWireExtension
+    {
+        private readonly Lock _gate = new();
+        private readonly List<int> _held = [];
+        private bool _released;
+
+        public string Name => ExtensionNames.UtMetadata;
+        public TaskCompletionSource TwoRequests { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int Answered { get; private set; }
+
+        public void OnMessage(ReadOnlySpan<byte> payload)
+        {
+            int piece = MetadataMessage.Decode(payload).Piece;
+            lock (_gate)
+            {
+                if (!_released)
+                {
+                    _held.Add(piece);
+                    if (_held.Count == 2) TwoRequests.TrySetResult();
+                    return;
+                }
+            }
+            Answer(piece);
+        }
+
+        public void Release()
+        {
+            int[] held;
+            lock (_gate)
+            {
+                _released = true;
+                held = [.. _held];
+            }
+            foreach (int piece in held) Answer(piece);
+        }
+
+        private void Answer(int piece)
+        {
+            lock (_gate) Answered++;
+            int start = piece * MetadataMessage.PieceLength, length = Math.Min(MetadataMessage.PieceLength, info.Length - start);
+            wire.Extended(Name, MetadataMessage.DataPiece(piece, info.Length, info.AsSpan(start, length)).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task One_metadata_fetch_is_shared_by_two_wires_and_completes_from_both()
+    {
+        var name = new string('s', 6 * 16384);
+        var info = System.Text.Encoding.ASCII.GetBytes($"d4:name{name.Length}:{name}6:lengthi1ee");
+        var hash = InfoHash.FromInfoDictionary(info);
+        var fetch = new MetadataFetch(hash);
+        var received = WirePair.Next<MetadataEventArgs>(h => fetch.MetadataReceived += h);
+        var options = new UtMetadataOptions { MaxOutstandingRequests = 2 };
+        await using var first = WirePair.Create(hash: hash);
+        await using var second = WirePair.Create(hash: hash);
+        var servers = new List<HeldMetadataServer>();
+        foreach (var pair in new[] { first, second })
+        {
+            pair.A.Use(w => new UtMetadata(w, fetch, options)).Fetch();
+            servers.Add(pair.B.Use(w => new HeldMetadataServer(w, info)));
+            pair.B.ExtendedHandshake["metadata_size"] = info.Length;
+        }
+        await Task.WhenAll(first.ConnectAsync(), second.ConnectAsync());
+
+        // Each wire asked its peer for two different pieces before any arrived; then both peers answer everything.
+        await Task.WhenAll(servers.Select(s => s.TwoRequests.Task)).WaitAsync(Wait);
+        Assert.Equal(info.Length, fetch.Size);
+        foreach (var server in servers) server.Release();
+
+        var metadata = await received.WaitAsync(Wait);
+        Assert.Equal(info, metadata.Info.ToArray());
+        Assert.True(first.A.GetExtension<UtMetadata>()!.IsComplete);
+        Assert.True(second.A.GetExtension<UtMetadata>()!.IsComplete);
+        Assert.All(servers, s => Assert.True(s.Answered >= 2));
+        Assert.Equal(0, fetch.BufferedBytes);
     }
 }

@@ -27,7 +27,8 @@ internal sealed class WirePair : IAsyncDisposable
         time ??= new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var ab = new Pipe();
         var ba = new Pipe();
-        var options = new WireOptions { TimeProvider = time, PieceCount = pieceCount };
+        // The tests advance the shared fake clock by minutes between messages: no inactivity timeout.
+        var options = new WireOptions { TimeProvider = time, PieceCount = pieceCount, InactivityTimeout = null };
         var a = new Wire.Wire(new Duplex(ba.Reader, ab.Writer), options);
         var b = new Wire.Wire(new Duplex(ab.Reader, ba.Writer), options);
         return new WirePair(a, b, time, hash ?? DefaultHash);

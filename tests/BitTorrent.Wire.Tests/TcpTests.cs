@@ -16,7 +16,7 @@ public class TcpTests
         listener.Start();
         var acceptTask = listener.AcceptSocketAsync();
         await using var leecher = await Wire.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
-        await using var seeder = new Wire(await acceptTask.Within(), new WireOptions { Type = "tcpIncoming" });
+        await using var seeder = new Wire(await acceptTask.Within());
         seeder.RequestHandler = (r, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(content.AsMemory(r.Index * 262144 + r.Begin, r.Length));
         seeder.HandshakeReceived += (_, _) =>
         {
@@ -33,6 +33,10 @@ public class TcpTests
         leecher.Interested();
         await unchoked.Within();
         Assert.Equal(IPAddress.Loopback, ((IPEndPoint)leecher.RemoteEndPoint!).Address);
+        Assert.Equal("tcpOutgoing", leecher.Type.ToString());
+        Assert.Equal("tcpIncoming", seeder.Type.ToString());
+        Assert.Equal(leecher.LocalEndPoint, seeder.RemoteEndPoint);
+        Assert.False(leecher.Connection.IsEncrypted);
 
         for (int piece = 0; piece < 4; piece++)
         {
@@ -43,5 +47,18 @@ public class TcpTests
         leecher.End();
         Assert.Equal(WireCloseReason.RemoteEnd, (await closed.Within()).Reason);
         await leecher.Completion.Within();
+    }
+
+    [Fact]
+    public async Task ConnectAsync_binds_the_given_local_address()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var acceptTask = listener.AcceptSocketAsync();
+        var local = new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0);
+        await using var wire = await Wire.ConnectAsync((IPEndPoint)listener.LocalEndpoint, local);
+        using var accepted = await acceptTask.Within();
+        Assert.Equal(local.Address, ((IPEndPoint)wire.LocalEndPoint!).Address);
+        Assert.Equal(local.Address, ((IPEndPoint)accepted.RemoteEndPoint!).Address);
     }
 }

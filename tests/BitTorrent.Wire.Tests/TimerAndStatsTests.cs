@@ -9,7 +9,7 @@ public class TimerAndStatsTests
     public async Task Keep_alive_goes_out_every_55_seconds()
     {
         var time = new FakeTimeProvider();
-        await using var raw = new RawPeer(new WireOptions { TimeProvider = time });
+        await using var raw = new RawPeer(new WireOptions { TimeProvider = time, InactivityTimeout = null });
         await raw.HandshakeAsync();
         var extended = await raw.ReceiveAsync(4);
         await raw.ReceiveAsync(System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(extended));
@@ -100,36 +100,49 @@ public class BitFieldTests
 public class OutboundTests
 {
     [Fact]
-    public async Task Batches_messages_and_signals_congestion_until_drained()
+    public async Task Batches_messages_queued_during_a_write_into_the_next_write()
     {
-        var writes = new List<int>();
+        var writes = System.Threading.Channels.Channel.CreateUnbounded<int>();
         var gate = new TaskCompletionSource();
-        var outbound = new Outbound(async m => { lock (writes) writes.Add(m.Length); await gate.Task; }, highWater: 100);
+        var outbound = new Outbound(async m => { writes.Writer.TryWrite(m.Length); await gate.Task; }, limit: 1000);
         var loop = Task.Run(outbound.RunAsync);
         Assert.True(outbound.Enqueue(new byte[60]));
-        await WaitUntil(() => { lock (writes) return writes.Count == 1; });
+        Assert.Equal(60, await writes.Reader.ReadAsync().AsTask().Within());
         Assert.True(outbound.Enqueue(new byte[30], new byte[30]));
         Assert.True(outbound.Enqueue(new byte[20]));
-        Assert.True(outbound.IsCongested);
-        var drained = outbound.WaitForDrainAsync().AsTask();
-        Assert.False(drained.IsCompleted);
+        Assert.Equal(140, outbound.Buffered);
         gate.SetResult();
-        await drained.WaitAsync(TestIds.Bound);
-        await WaitUntil(() => { lock (writes) return writes.Count == 2; });
-        lock (writes) Assert.Equal([60, 80], writes); // the three later messages left in one write
+        Assert.Equal(80, await writes.Reader.ReadAsync().AsTask().Within()); // the three later messages left in one write
         outbound.Complete();
-        await loop.WaitAsync(TestIds.Bound);
+        await loop.Within();
+        Assert.Equal(0, outbound.Buffered);
         Assert.False(outbound.Enqueue(new byte[1]));
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
+    [Fact]
+    public async Task A_large_message_goes_out_in_pooled_segments()
     {
-        var deadline = DateTime.UtcNow + TestIds.Bound;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException();
-            await Task.Yield();
-        }
+        var writes = new List<int>();
+        var outbound = new Outbound(m => { writes.Add(m.Length); return ValueTask.CompletedTask; }, limit: 1 << 20);
+        Assert.True(outbound.Enqueue(new byte[13], new byte[150_000]));
+        outbound.Complete();
+        await outbound.RunAsync().Within();
+        Assert.Equal([Outbound.SegmentSize, Outbound.SegmentSize, 150_013 - 2 * Outbound.SegmentSize], writes);
+    }
+
+    [Fact]
+    public async Task Queuing_beyond_the_limit_stops_the_queue_and_reports_the_overflow()
+    {
+        var gate = new TaskCompletionSource();
+        var outbound = new Outbound(async _ => await gate.Task, limit: 100);
+        var loop = Task.Run(outbound.RunAsync);
+        Assert.True(outbound.Enqueue(new byte[60]));
+        Assert.True(outbound.Enqueue(new byte[40]));
+        Assert.False(outbound.Enqueue(new byte[1]));
+        Assert.True(outbound.Overflowed);
+        gate.SetResult();
+        await loop.Within();
+        Assert.False(outbound.Enqueue(new byte[1]));
     }
 }
 

@@ -62,6 +62,9 @@ internal sealed class WirePair : IAsyncDisposable
         return new WirePair(new Wire(pa, optionsA), new Wire(pb, optionsB));
     }
 
+    public static WirePair From(PeerConnection a, PeerConnection b, WireOptions? optionsA = null, WireOptions? optionsB = null) =>
+        new(new Wire(a, optionsA), new Wire(b, optionsB));
+
     /// <summary>A handshakes first; B answers from its HandshakeReceived event. Waits for both extended handshakes.</summary>
     public async Task HandshakeAsync(WireExtensions a = WireExtensions.Fast, WireExtensions b = WireExtensions.Fast)
     {

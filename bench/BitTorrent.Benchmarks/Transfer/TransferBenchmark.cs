@@ -30,6 +30,7 @@ internal static class TransferBenchmark
         await MinimalPump.RunAsync(4096, depth);
         await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: false);
         await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: true);
+        await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: true, encrypted: true);
 
         // The contestants take turns within each round, so background load on a shared machine hits them alike.
         var contestants = new Func<Task<TransferResult>>[]
@@ -40,6 +41,8 @@ internal static class TransferBenchmark
                 () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false, warmUp)),
             () => Measure.RunAsync("BitTorrent.Wire, into the caller's buffers", bytes, blocks, warmUp,
                 () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, warmUp)),
+            () => Measure.RunAsync("BitTorrent.Wire over MSE (RC4), into the caller's buffers", bytes, blocks, warmUp,
+                () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, warmUp, encrypted: true)),
         };
         var runs = contestants.Select(_ => new List<TransferResult>()).ToArray();
         for (int round = 0; round < rounds; round++)
@@ -65,6 +68,10 @@ internal static class TransferBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{medians[c].Name}: {ofPump[ofPump.Length / 2]:P0} of the minimal pump ({ofPump[0]:P0}–{ofPump[^1]:P0}), {ofJs[ofJs.Length / 2]:F1}x bittorrent-protocol ({ofJs[0]:F1}–{ofJs[^1]:F1}) per round"));
         }
+        // MSE's target: the encrypted wire against the plaintext wire into the caller's buffers, per round.
+        var ofPlain = runs[4].Select((r, i) => r.MegabytesPerSecond / runs[3][i].MegabytesPerSecond).Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{medians[4].Name}: {ofPlain[ofPlain.Length / 2]:P0} of the plaintext wire ({ofPlain[0]:P0}–{ofPlain[^1]:P0}) per round"));
         return 0;
     }
 

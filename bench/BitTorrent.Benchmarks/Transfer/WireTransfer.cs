@@ -9,16 +9,17 @@ internal static class WireTransfer
 {
     private const int Block = 16384;
 
-    /// <summary>Moves <paramref name="blocks"/> blocks; returns the bytes allocated (all threads) after the first <paramref name="warmUpBlocks"/> had completed.</summary>
-    public static async Task<long> RunAsync(int blocks, int depth, bool intoCallerBuffers, int warmUpBlocks = 0)
+    /// <summary>Moves <paramref name="blocks"/> blocks; returns the bytes allocated (all threads) after the first <paramref name="warmUpBlocks"/> had completed;
+    /// <paramref name="encrypted"/> runs the wires over MSE with full-stream RC4.</summary>
+    public static async Task<long> RunAsync(int blocks, int depth, bool intoCallerBuffers, int warmUpBlocks = 0, bool encrypted = false)
     {
         var hash = InfoHash.Parse("0101010101010101010101010101010101010101");
         var data = new byte[Block];
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var accept = listener.AcceptSocketAsync();
-        await using var leecher = await global::BitTorrent.Wire.Wire.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
-        await using var seeder = new global::BitTorrent.Wire.Wire(await accept, new WireOptions { Type = "tcpIncoming" });
+        var (plainLeecher, plainSeeder) = encrypted ? await MseTransfer.ConnectAsync(listener, hash) : await ConnectPlainAsync(listener);
+        await using var leecher = plainLeecher;
+        await using var seeder = plainSeeder;
         seeder.RequestHandler = (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(data);
         seeder.HandshakeReceived += (_, _) => seeder.Handshake(hash, PeerId.CreateRandom());
         seeder.PeerInterestedReceived += (_, _) => seeder.Unchoke();
@@ -33,6 +34,13 @@ internal static class WireTransfer
         if (intoCallerBuffers) await PumpIntoBuffersAsync(leecher, blocks, depth, steady);
         else await PumpArraysAsync(leecher, blocks, depth, steady);
         return steady.AllocatedSinceWarmUp();
+    }
+
+    private static async Task<(global::BitTorrent.Wire.Wire, global::BitTorrent.Wire.Wire)> ConnectPlainAsync(TcpListener listener)
+    {
+        var accept = listener.AcceptSocketAsync();
+        var leecher = await global::BitTorrent.Wire.Wire.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
+        return (leecher, new global::BitTorrent.Wire.Wire(await accept));
     }
 
     /// <summary>Each completed request hands out a new 16 KiB array.</summary>

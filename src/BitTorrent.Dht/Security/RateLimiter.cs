@@ -1,39 +1,49 @@
 namespace BitTorrent.Dht.Security;
 
 /// <summary>
-/// Per-IP inbound rate limiting: an address sending more than the allowed packets per second is blocked for a
-/// while. The table of tracked addresses is bounded; when it is full the oldest entries are forgotten.
+/// Inbound rate limiting, in two levels. A sender (<see cref="NodeEndPoint.SourceKey"/>: an IPv4 address or an IPv6
+/// /64) sending more than the allowed packets per second is blocked for a while. An IPv4 /24 whose senders together
+/// exceed the subnet rate has the excess dropped (not blocked), so a flood spread over many addresses of one network
+/// is bounded too (as libtorrent's DOS blocker aggregates). Loopback senders are exempt from the subnet level. The
+/// tables of tracked senders and subnets are bounded; when full, idle entries are forgotten first.
 /// </summary>
 public sealed class RateLimiter
 {
     private readonly Dictionary<UInt128, Entry> _entries = [];
+    private readonly Dictionary<ulong, Entry> _subnets = [];
     private readonly int _perSecond;
+    private readonly int _perSubnetPerSecond;
     private readonly long _blockTicks;
     private readonly int _maxTracked;
 
     /// <summary>Creates a limiter.</summary>
-    public RateLimiter(int packetsPerSecond, TimeSpan blockDuration, int maxTrackedAddresses = 4096)
+    /// <param name="packetsPerSecond">Packets per second one sender may send before it is blocked (0 disables the limiter).</param>
+    /// <param name="blockDuration">How long a sender over the rate stays blocked.</param>
+    /// <param name="maxTrackedAddresses">Most senders (and, separately, subnets) tracked at once.</param>
+    /// <param name="packetsPerSecondPerSubnet">Packets per second one IPv4 /24 may send in all (0: no subnet level).</param>
+    public RateLimiter(int packetsPerSecond, TimeSpan blockDuration, int maxTrackedAddresses = 4096, int packetsPerSecondPerSubnet = 0)
     {
         _perSecond = packetsPerSecond;
+        _perSubnetPerSecond = packetsPerSecondPerSubnet;
         _blockTicks = blockDuration.Ticks;
         _maxTracked = maxTrackedAddresses;
     }
 
-    /// <summary>Addresses currently tracked (bounded by the constructor's limit).</summary>
-    public int TrackedAddresses => _entries.Count;
+    /// <summary>Senders and subnets currently tracked (each bounded by the constructor's limit).</summary>
+    public int TrackedAddresses => _entries.Count + _subnets.Count;
 
-    /// <summary>
-    /// Counts one packet from <paramref name="address"/> and returns false when it must be dropped. Loopback
-    /// senders are told apart by port as well, so several local nodes do not share one budget.
-    /// </summary>
+    /// <summary>Counts one packet from <paramref name="address"/> and returns false when it must be dropped.</summary>
+    /// <param name="address">The sender.</param>
+    /// <param name="nowTicks">The node's monotonic clock.</param>
+    /// <param name="newlyBlocked">True when this packet got the sender blocked.</param>
     public bool Allow(NodeEndPoint address, long nowTicks, out bool newlyBlocked)
     {
-        var key = address.IsLoopback ? address.AddressKey ^ ((UInt128)address.Port << 80) : address.AddressKey;
         newlyBlocked = false;
         if (_perSecond <= 0)
         {
             return true;
         }
+        var key = address.SourceKey;
         if (!_entries.TryGetValue(key, out var entry))
         {
             if (_entries.Count >= _maxTracked)
@@ -47,13 +57,7 @@ public sealed class RateLimiter
             _entries[key] = entry;
             return false;
         }
-        if (nowTicks - entry.WindowStart >= TimeSpan.TicksPerSecond)
-        {
-            entry.WindowStart = nowTicks;
-            entry.Count = 0;
-        }
-        entry.Count++;
-        if (entry.Count > _perSecond)
+        if (!entry.Count(nowTicks, _perSecond))
         {
             entry.BlockedUntil = nowTicks + _blockTicks;
             newlyBlocked = true;
@@ -61,14 +65,39 @@ public sealed class RateLimiter
             return false;
         }
         _entries[key] = entry;
-        return true;
+        return address.IsLoopback || address.IsIPv6 || AllowSubnet(address.SubnetKey, nowTicks);
     }
 
-    /// <summary>Forgets addresses that are neither blocked nor active in the current second.</summary>
+    private bool AllowSubnet(ulong subnet, long nowTicks)
+    {
+        if (_perSubnetPerSecond <= 0)
+        {
+            return true;
+        }
+        if (!_subnets.TryGetValue(subnet, out var entry))
+        {
+            if (_subnets.Count >= _maxTracked)
+            {
+                Prune(nowTicks);
+            }
+            entry = new Entry { WindowStart = nowTicks };
+        }
+        bool allowed = entry.Count(nowTicks, _perSubnetPerSecond);
+        _subnets[subnet] = entry;
+        return allowed;
+    }
+
+    /// <summary>Forgets senders and subnets that are neither blocked nor active in the current second.</summary>
     public void Prune(long nowTicks)
     {
-        var stale = new List<UInt128>();
-        foreach (var (key, entry) in _entries)
+        PruneTable(_entries, nowTicks);
+        PruneTable(_subnets, nowTicks);
+    }
+
+    private void PruneTable<TKey>(Dictionary<TKey, Entry> table, long nowTicks) where TKey : notnull
+    {
+        var stale = new List<TKey>();
+        foreach (var (key, entry) in table)
         {
             if (entry.BlockedUntil <= nowTicks && nowTicks - entry.WindowStart >= TimeSpan.TicksPerSecond)
             {
@@ -77,26 +106,26 @@ public sealed class RateLimiter
         }
         foreach (var key in stale)
         {
-            _entries.Remove(key);
+            table.Remove(key);
         }
         // Give memory back after a burst of senders: a quiet node should hold only a few entries.
-        _entries.TrimExcess();
-        if (_entries.Count >= _maxTracked)
+        table.TrimExcess();
+        if (table.Count >= _maxTracked)
         {
             // Everyone is active: forget the unblocked half rather than grow.
-            int toDrop = _entries.Count / 2;
-            foreach (var (key, entry) in _entries.ToList())
+            int toDrop = table.Count / 2;
+            foreach (var (key, entry) in table.ToList())
             {
                 if (toDrop == 0) break;
                 if (entry.BlockedUntil <= nowTicks)
                 {
-                    _entries.Remove(key);
+                    table.Remove(key);
                     toDrop--;
                 }
             }
-            if (_entries.Count >= _maxTracked)
+            if (table.Count >= _maxTracked)
             {
-                _entries.Clear();
+                table.Clear();
             }
         }
     }
@@ -104,7 +133,18 @@ public sealed class RateLimiter
     private struct Entry
     {
         public long WindowStart;
-        public int Count;
+        public int Packets;
         public long BlockedUntil;
+
+        /// <summary>Counts a packet in the current one-second window; false when it exceeds <paramref name="perSecond"/>.</summary>
+        public bool Count(long nowTicks, int perSecond)
+        {
+            if (nowTicks - WindowStart >= TimeSpan.TicksPerSecond)
+            {
+                WindowStart = nowTicks;
+                Packets = 0;
+            }
+            return ++Packets <= perSecond;
+        }
     }
 }

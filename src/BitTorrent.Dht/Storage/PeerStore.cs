@@ -1,22 +1,32 @@
 namespace BitTorrent.Dht.Storage;
 
 /// <summary>
-/// Peers announced to this node (announce_peer), bounded in torrents and in peers per torrent, each peer expiring
-/// after a time to live. When full, the torrent with the fewest peers, or a torrent's oldest peer, makes room.
+/// Peers announced to this node (announce_peer), bounded in torrents, in peers per torrent and in entries per sender,
+/// each peer expiring after a time to live. One sender (<see cref="NodeEndPoint.SourceKey"/>: an IPv4 address, an IPv6
+/// /64) holds at most one slot per torrent: announcing again, on any port, refreshes that slot. Newcomers never evict
+/// live entries: when a torrent, the store or the sender's quota is full, the announce is not stored until entries
+/// expire, so a flood cannot push out the peers already known.
 /// </summary>
 public sealed class PeerStore
 {
     private readonly Dictionary<InfoHash, List<StoredPeer>> _torrents = [];
+    private readonly SourceQuota _quota;
     private readonly int _maxTorrents;
     private readonly int _maxPeersPerTorrent;
     private readonly long _ttlTicks;
+    private long _purgedTicks = long.MinValue / 2;
 
     /// <summary>Creates a store.</summary>
-    public PeerStore(int maxTorrents, int maxPeersPerTorrent, TimeSpan timeToLive)
+    /// <param name="maxTorrents">Most torrents with stored peers.</param>
+    /// <param name="maxPeersPerTorrent">Most peers stored for one torrent.</param>
+    /// <param name="timeToLive">How long an announce is kept.</param>
+    /// <param name="maxPerSource">Most peers one sender may have stored across all torrents.</param>
+    public PeerStore(int maxTorrents, int maxPeersPerTorrent, TimeSpan timeToLive, int maxPerSource = int.MaxValue)
     {
         _maxTorrents = Math.Max(1, maxTorrents);
         _maxPeersPerTorrent = Math.Max(1, maxPeersPerTorrent);
         _ttlTicks = timeToLive.Ticks;
+        _quota = new SourceQuota(maxPerSource);
     }
 
     /// <summary>Number of torrents with stored peers.</summary>
@@ -28,43 +38,61 @@ public sealed class PeerStore
     /// <summary>The info hashes with stored peers.</summary>
     public IEnumerable<InfoHash> InfoHashes => _torrents.Keys;
 
-    /// <summary>Stores (or refreshes) a peer for a torrent.</summary>
-    public void Add(InfoHash infoHash, NodeEndPoint peer, long nowTicks)
+    /// <summary>
+    /// Stores or refreshes <paramref name="peer"/> for a torrent in its sender's slot. Returns false when it was not
+    /// stored because the torrent, the store or the sender's quota is full of live entries.
+    /// </summary>
+    /// <param name="infoHash">The torrent.</param>
+    /// <param name="peer">The announced address and port.</param>
+    /// <param name="nowTicks">The node's monotonic clock.</param>
+    /// <param name="local">True for our own announce: it takes no sender quota.</param>
+    public bool Add(InfoHash infoHash, NodeEndPoint peer, long nowTicks, bool local = false)
     {
-        if (!_torrents.TryGetValue(infoHash, out var peers))
+        long expires = nowTicks + _ttlTicks;
+        var source = peer.SourceKey;
+        if (_torrents.TryGetValue(infoHash, out var peers))
         {
-            if (_torrents.Count >= _maxTorrents)
+            for (int i = 0; i < peers.Count; i++)
             {
-                Purge(nowTicks);
-                if (_torrents.Count >= _maxTorrents)
+                if (peers[i].Source == source)
                 {
-                    EvictSmallestTorrent();
+                    peers[i] = peers[i] with { EndPoint = peer, ExpiresTicks = expires };
+                    return true;
                 }
             }
+            if (peers.Count >= _maxPeersPerTorrent)
+            {
+                RemoveExpired(peers, nowTicks);
+            }
+            if (peers.Count >= _maxPeersPerTorrent)
+            {
+                return false;
+            }
+        }
+        else if (_torrents.Count >= _maxTorrents)
+        {
+            PurgeAtMostEverySecond(nowTicks);
+            if (_torrents.Count >= _maxTorrents)
+            {
+                return false;
+            }
+        }
+        if (!local && !_quota.TryTake(source))
+        {
+            PurgeAtMostEverySecond(nowTicks);
+            if (!_quota.TryTake(source))
+            {
+                return false;
+            }
+        }
+        if (peers is null)
+        {
             peers = [];
             _torrents[infoHash] = peers;
         }
-        long expires = nowTicks + _ttlTicks;
-        for (int i = 0; i < peers.Count; i++)
-        {
-            if (peers[i].EndPoint == peer)
-            {
-                peers[i] = new StoredPeer(peer, expires);
-                return;
-            }
-        }
-        if (peers.Count >= _maxPeersPerTorrent)
-        {
-            int oldest = 0;
-            for (int i = 1; i < peers.Count; i++)
-            {
-                if (peers[i].ExpiresTicks < peers[oldest].ExpiresTicks) oldest = i;
-            }
-            peers[oldest] = new StoredPeer(peer, expires);
-            return;
-        }
-        peers.Add(new StoredPeer(peer, expires));
+        peers.Add(new StoredPeer(peer, source, expires, local));
         PeerCount++;
+        return true;
     }
 
     /// <summary>Copies up to destination.Length live peers of one family, in random order, and returns the count.</summary>
@@ -109,43 +137,49 @@ public sealed class PeerStore
     /// <summary>Drops expired peers and empty torrents.</summary>
     public void Purge(long nowTicks)
     {
+        _purgedTicks = nowTicks;
         List<InfoHash>? empty = null;
         foreach (var (infoHash, peers) in _torrents)
         {
-            PeerCount -= peers.RemoveAll(p => p.ExpiresTicks <= nowTicks);
+            RemoveExpired(peers, nowTicks);
             if (peers.Count == 0) (empty ??= []).Add(infoHash);
         }
         if (empty is not null)
         {
             foreach (var infoHash in empty) _torrents.Remove(infoHash);
         }
+        _quota.TrimExcess();
     }
 
     /// <summary>Forgets everything.</summary>
     public void Clear()
     {
         _torrents.Clear();
+        _quota.Clear();
         PeerCount = 0;
     }
 
-    private void EvictSmallestTorrent()
+    /// <summary>A full store purges on a newcomer at most once a second, so a flood of newcomers costs no full scan each.</summary>
+    private void PurgeAtMostEverySecond(long nowTicks)
     {
-        InfoHash? smallest = null;
-        int fewest = int.MaxValue;
-        foreach (var (infoHash, peers) in _torrents)
+        if (nowTicks - _purgedTicks >= TimeSpan.TicksPerSecond)
         {
-            if (peers.Count < fewest)
-            {
-                fewest = peers.Count;
-                smallest = infoHash;
-            }
-        }
-        if (smallest is InfoHash victim)
-        {
-            PeerCount -= fewest;
-            _torrents.Remove(victim);
+            Purge(nowTicks);
         }
     }
 
-    private readonly record struct StoredPeer(NodeEndPoint EndPoint, long ExpiresTicks);
+    private void RemoveExpired(List<StoredPeer> peers, long nowTicks)
+    {
+        for (int i = peers.Count - 1; i >= 0; i--)
+        {
+            if (peers[i].ExpiresTicks <= nowTicks)
+            {
+                if (!peers[i].Local) _quota.Release(peers[i].Source);
+                peers.RemoveAt(i);
+                PeerCount--;
+            }
+        }
+    }
+
+    private readonly record struct StoredPeer(NodeEndPoint EndPoint, UInt128 Source, long ExpiresTicks, bool Local);
 }

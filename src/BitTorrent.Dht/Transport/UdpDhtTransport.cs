@@ -6,17 +6,21 @@ namespace BitTorrent.Dht;
 /// <summary>An <see cref="IDhtTransport"/> over a UDP socket bound to one address and port.</summary>
 public sealed class UdpDhtTransport : IDhtTransport
 {
-    private const int ReceiveBufferSize = 65536;
     private readonly Socket _socket;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeProvider _time;
     private int _started;
     private int _disposed;
 
     /// <summary>Binds a UDP socket to <paramref name="address"/>:<paramref name="port"/> (port 0 lets the OS choose).</summary>
+    /// <param name="port">The UDP port (0: any).</param>
+    /// <param name="address">The local address (null: <see cref="IPAddress.Any"/>).</param>
+    /// <param name="timeProvider">The clock the receive loop backs off on after socket errors (null: the system clock).</param>
     /// <exception cref="SocketException">The address or port cannot be bound (for example EADDRINUSE, EACCES).</exception>
-    public UdpDhtTransport(int port = 0, IPAddress? address = null)
+    public UdpDhtTransport(int port = 0, IPAddress? address = null, TimeProvider? timeProvider = null)
     {
         address ??= IPAddress.Any;
+        _time = timeProvider ?? TimeProvider.System;
         _socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -38,7 +42,8 @@ public sealed class UdpDhtTransport : IDhtTransport
     /// <inheritdoc />
     public IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>Raised when a receive fails for a reason other than shutdown (the loop keeps running).</summary>
+    /// <summary>Raised on the receive loop when a receive fails for a reason other than shutdown. The loop keeps running,
+    /// backing off while errors repeat (10 ms doubling to 1 s, reset by the next datagram); a handler must not block.</summary>
     public event EventHandler<SocketException>? ReceiveError;
 
     /// <inheritdoc />
@@ -69,46 +74,21 @@ public sealed class UdpDhtTransport : IDhtTransport
         {
             throw new InvalidOperationException("The transport is already started.");
         }
-        _ = ReceiveLoopAsync(handler, _stop.Token);
-    }
-
-    private async Task ReceiveLoopAsync(DatagramHandler handler, CancellationToken cancellationToken)
-    {
-        var buffer = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
         EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6
             ? new IPEndPoint(IPAddress.IPv6Any, 0)
             : new IPEndPoint(IPAddress.Any, 0);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            SocketReceiveFromResult result;
-            try
+        var loop = new UdpReceiveLoop(
+            (buffer, cancellationToken) => _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken),
+            handler,
+            ex =>
             {
-                result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                if (Volatile.Read(ref _disposed) != 0)
+                if (Volatile.Read(ref _disposed) == 0)
                 {
-                    return;
+                    ReceiveError?.Invoke(this, ex);
                 }
-                ReceiveError?.Invoke(this, ex);
-                continue;
-            }
-            var source = (IPEndPoint)result.RemoteEndPoint;
-            if (source.Address.IsIPv4MappedToIPv6)
-            {
-                source = new IPEndPoint(source.Address.MapToIPv4(), source.Port);
-            }
-            handler(buffer.AsSpan(0, result.ReceivedBytes), source);
-        }
+            },
+            _time);
+        _ = loop.RunAsync(_stop.Token);
     }
 
     private static void DisableConnectionResetReports(Socket socket)

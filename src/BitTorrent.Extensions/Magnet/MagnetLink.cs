@@ -25,11 +25,14 @@ public sealed class MagnetLink
     /// <param name="trackers">Absolute tracker URIs (<c>tr</c>).</param>
     /// <param name="webSeeds">Absolute http/https web seed URIs (<c>ws</c>).</param>
     /// <param name="peers">Peer addresses (<c>x.pe</c>): <see cref="IPEndPoint"/> or <see cref="DnsEndPoint"/> with a port from 1 to 65535.</param>
-    /// <exception cref="ArgumentException">A tracker, web seed or peer is not valid.</exception>
+    /// <exception cref="ArgumentException">A tracker, web seed or peer is not valid, or the display name is not valid
+    /// UTF-16 (a lone surrogate cannot be written as UTF-8).</exception>
     public MagnetLink(InfoHash infoHash, string? displayName = null, IEnumerable<Uri>? trackers = null,
         IEnumerable<Uri>? webSeeds = null, IEnumerable<EndPoint>? peers = null)
     {
         InfoHash = infoHash;
+        if (displayName is not null && System.Text.Unicode.Utf8.FromUtf16(displayName, new byte[Encoding.UTF8.GetMaxByteCount(displayName.Length)], out _, out _, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+            throw new ArgumentException("the display name holds a lone surrogate", nameof(displayName));
         DisplayName = displayName;
         Trackers = Distinct(trackers, t => t.IsAbsoluteUri, nameof(trackers), "tracker URIs must be absolute");
         WebSeeds = Distinct(webSeeds, IsWebSeed, nameof(webSeeds), "web seeds must be absolute http or https URIs");
@@ -156,7 +159,13 @@ public sealed class MagnetLink
         for (int i = 0; i < value.Length; i++)
         {
             char c = value[i];
-            if (c == '%')
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                // A character outside the basic plane is two chars: encode them together, not as two lone surrogates.
+                length += Encoding.UTF8.GetBytes(value.Slice(i, 2), bytes.AsSpan(length));
+                i++;
+            }
+            else if (c == '%')
             {
                 if (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2]))
                     throw new MagnetLinkFormatException(MagnetLinkError.InvalidEscape, $"'%' must be followed by two hex digits in '{value}'");
@@ -244,9 +253,10 @@ public sealed class MagnetLink
         return Uri.CheckHostName(host) == UriHostNameType.Dns ? new DnsEndPoint(host, port) : null;
     }
 
-    // Peers are IPEndPoint or DnsEndPoint (checked in the constructor).
+    // Peers are IPEndPoint or DnsEndPoint (checked in the constructor). Only an IPv6 zone ("[fe80::1%2]:6881") can
+    // hold a character that must be escaped: its '%'.
     private static string FormatPeerAddress(EndPoint peer) => peer is IPEndPoint ip
-        ? ip.ToString()
+        ? ip.ToString().Replace("%", "%25", StringComparison.Ordinal)
         : $"{((DnsEndPoint)peer).Host}:{((DnsEndPoint)peer).Port.ToString(CultureInfo.InvariantCulture)}";
 
     private static bool IsWebSeed(Uri uri) => uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
@@ -262,10 +272,11 @@ public sealed class MagnetLink
     {
         if (items is null) return [];
         var result = new List<T>();
+        var seen = new HashSet<T>();
         foreach (var item in items)
         {
             if (item is null || !isValid(item)) throw new ArgumentException(rule, paramName);
-            if (!result.Contains(item)) result.Add(item);
+            if (seen.Add(item)) result.Add(item);
         }
         return result.AsReadOnly();
     }

@@ -7,10 +7,14 @@ namespace BitTorrent.Extensions;
 /// hash. Every piece index and length is validated; the verified bytes are exactly the bytes received (never re-encoded),
 /// so their SHA-1 is the info hash even when the dictionary is not canonical bencode.
 /// </summary>
+/// <remarks>
+/// Memory grows with what arrives, not with what a peer advertises: each piece gets its own 16 KiB buffer when it is
+/// stored (<see cref="BufferedBytes"/>), so a peer claiming a 10 MB info dictionary and sending one piece makes us hold
+/// 16 KiB. The pieces are hashed in place and joined into one array only once they verify.
+/// </remarks>
 public sealed class MetadataAssembler
 {
-    private readonly bool[] _received;
-    private byte[]? _buffer;
+    private readonly byte[]?[] _pieces;
 
     /// <summary>Prepares to collect a <paramref name="size"/>-byte info dictionary whose SHA-1 is <paramref name="infoHash"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not from 1 to <see cref="MetadataMessage.MaxMetadataSize"/>.</exception>
@@ -21,7 +25,7 @@ public sealed class MetadataAssembler
         InfoHash = infoHash;
         Size = size;
         PieceCount = GetPieceCount(size);
-        _received = new bool[PieceCount];
+        _pieces = new byte[PieceCount][];
     }
 
     /// <summary>The info hash the assembled bytes must match.</summary>
@@ -35,6 +39,9 @@ public sealed class MetadataAssembler
 
     /// <summary>How many distinct pieces have been stored.</summary>
     public int ReceivedCount { get; private set; }
+
+    /// <summary>The bytes held for stored pieces: the sum of their lengths (nothing is allocated for missing pieces).</summary>
+    public long BufferedBytes { get; private set; }
 
     /// <summary>True when every piece has been stored (not yet verified).</summary>
     public bool IsComplete => ReceivedCount == PieceCount;
@@ -52,13 +59,13 @@ public sealed class MetadataAssembler
     }
 
     /// <summary>True when piece <paramref name="piece"/> has been stored.</summary>
-    public bool HasPiece(int piece) => piece >= 0 && piece < PieceCount && _received[piece];
+    public bool HasPiece(int piece) => piece >= 0 && piece < PieceCount && _pieces[piece] is not null;
 
     /// <summary>The indices of the pieces not stored yet, in ascending order.</summary>
     public IEnumerable<int> MissingPieces()
     {
         for (int i = 0; i < PieceCount; i++)
-            if (!_received[i]) yield return i;
+            if (_pieces[i] is null) yield return i;
     }
 
     /// <summary>Stores a copy of piece <paramref name="piece"/> after checking its index and exact length.</summary>
@@ -66,10 +73,9 @@ public sealed class MetadataAssembler
     {
         if (piece < 0 || piece >= PieceCount) return MetadataPieceResult.InvalidIndex;
         if (data.Length != GetPieceLength(piece)) return MetadataPieceResult.InvalidLength;
-        if (_received[piece]) return MetadataPieceResult.Duplicate;
-        _buffer ??= new byte[Size];
-        data.CopyTo(_buffer.AsSpan(piece * MetadataMessage.PieceLength));
-        _received[piece] = true;
+        if (_pieces[piece] is not null) return MetadataPieceResult.Duplicate;
+        _pieces[piece] = data.ToArray();
+        BufferedBytes += data.Length;
         ReceivedCount++;
         return MetadataPieceResult.Accepted;
     }
@@ -83,24 +89,27 @@ public sealed class MetadataAssembler
     public bool TryComplete(out byte[] info)
     {
         if (!IsComplete) throw new InvalidOperationException($"{PieceCount - ReceivedCount} of {PieceCount} metadata pieces are missing");
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        foreach (var piece in _pieces) sha1.AppendData(piece!);
         Span<byte> hash = stackalloc byte[InfoHash.Length];
-        SHA1.HashData(_buffer, hash);
-        if (hash.SequenceEqual(InfoHash.Span))
+        sha1.GetHashAndReset(hash);
+        if (!hash.SequenceEqual(InfoHash.Span))
         {
-            info = _buffer!;
-            _buffer = null;
             Reset();
-            return true;
+            info = [];
+            return false;
         }
+        info = new byte[Size];
+        for (int i = 0; i < PieceCount; i++) _pieces[i].CopyTo(info.AsSpan(i * MetadataMessage.PieceLength));
         Reset();
-        info = [];
-        return false;
+        return true;
     }
 
-    /// <summary>Forgets every stored piece.</summary>
+    /// <summary>Forgets (and releases) every stored piece.</summary>
     public void Reset()
     {
-        Array.Clear(_received);
+        Array.Clear(_pieces);
         ReceivedCount = 0;
+        BufferedBytes = 0;
     }
 }

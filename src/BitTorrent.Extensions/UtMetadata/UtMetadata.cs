@@ -1,5 +1,7 @@
 using System.Buffers;
 using BitTorrent.Bencode;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BitTorrent.Extensions;
 
@@ -16,31 +18,44 @@ namespace BitTorrent.Extensions;
 /// requests are in flight, a hash mismatch is retried <see cref="UtMetadataOptions.MaxRetries"/> times, and a peer that
 /// stays silent for <see cref="UtMetadataOptions.Timeout"/> ends the fetch with a <see cref="Warning"/>; a peer asking
 /// for more than <see cref="UtMetadataOptions.MaxServesPerPiece"/> times the piece count gets rejects (BEP 9 flood protection).
-/// Use it as <c>wire.Use(w =&gt; new UtMetadata(w))</c>, before the extended handshake is sent.
+/// Memory follows what arrives (16 KiB per piece received), never the size a peer advertises. Several wires of one
+/// torrent can share one <see cref="MetadataFetch"/> (<c>new UtMetadata(wire, fetch)</c>): they split the pieces and
+/// the torrent holds one assembly; then the fetch's <see cref="MetadataFetch.MetadataReceived"/> is raised once per
+/// torrent, and this instance's <see cref="MetadataReceived"/> only on the wire that completed it.
+/// Use it as <c>wire.Use(w =&gt; new UtMetadata(w))</c>, before the extended handshake is sent. It stops when the wire
+/// closes; <see cref="Dispose"/> stops it earlier, for good (received messages are ignored, nothing more is sent).
 /// </remarks>
 public sealed partial class UtMetadata : IDisposable
 {
     private readonly IExtensionWire _wire;
     private readonly UtMetadataOptions _options;
+    private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly HashSet<int> _outstanding = [];
+    private readonly MetadataFetch? _sharedFetch;
+    private MetadataFetch? _fetch;
     private byte[]? _metadata;
     private InfoHash? _infoHash;
     private int? _peerMetadataSize;
     private bool _fetching;
-    private MetadataAssembler? _assembler;
+    private bool _joined;
+    private bool _disposed;
     private int _remainingRejects;
     private int _retriesLeft;
     private ITimer? _timeout;
     private int _served;
 
-    internal UtMetadata(IExtensionWire wire, ReadOnlyMemory<byte> metadata, UtMetadataOptions? options)
+    internal UtMetadata(IExtensionWire wire, ReadOnlyMemory<byte> metadata, UtMetadataOptions? options, MetadataFetch? fetch = null)
     {
         _wire = wire ?? throw new ArgumentNullException(nameof(wire));
         _options = options ?? new UtMetadataOptions();
-        _infoHash = wire.InfoHash;
-        _wire.ExtendedHandshakeReceived += (_, _) => OnAnyExtendedHandshake();
-        _wire.Closed += (_, _) => Cancel();
+        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<UtMetadata>();
+        _infoHash = fetch?.InfoHash ?? wire.InfoHash;
+        if (fetch is not null && wire.InfoHash is { } ours && ours != fetch.InfoHash)
+            throw new ArgumentException($"the fetch is for {fetch.InfoHash}, the wire for {ours}", nameof(fetch));
+        _sharedFetch = fetch;
+        _wire.ExtendedHandshakeReceived += OnAnyExtendedHandshake;
+        _wire.Closed += OnWireClosed;
         if (!metadata.IsEmpty && !SetMetadata(metadata))
             throw new ArgumentException("the metadata's SHA-1 is not the wire's info hash", nameof(metadata));
     }
@@ -51,13 +66,13 @@ public sealed partial class UtMetadata : IDisposable
     /// <summary>The verified raw info dictionary, once known; null before.</summary>
     public ReadOnlyMemory<byte>? Metadata
     {
-        get { lock (_gate) return _metadata; }
+        get { lock (_gate) return KnownMetadataLocked(); }
     }
 
-    /// <summary>True once the metadata is known.</summary>
+    /// <summary>True once the metadata is known (here, or through the shared <see cref="MetadataFetch"/>).</summary>
     public bool IsComplete
     {
-        get { lock (_gate) return _metadata is not null; }
+        get { lock (_gate) return KnownMetadataLocked() is not null; }
     }
 
     /// <summary>True between <see cref="Fetch"/> and the end of the fetch (success, warning or <see cref="Cancel"/>).</summary>
@@ -91,23 +106,28 @@ public sealed partial class UtMetadata : IDisposable
 
     /// <summary>
     /// Starts fetching the metadata from the peer (or continues, if the peer's size is not known yet). Does nothing
-    /// when the metadata is already known. A fetch ends with <see cref="MetadataReceived"/> or a <see cref="Warning"/>.
+    /// when the metadata is already known. A fetch ends with <see cref="MetadataReceived"/> or a <see cref="Warning"/>
+    /// (with a shared <see cref="MetadataFetch"/>, also when another wire completes it).
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The extension was disposed.</exception>
     public void Fetch()
     {
-        List<int> requests;
+        List<int> requests = [];
+        string? warning = null;
         lock (_gate)
         {
-            if (_metadata is not null || _fetching) return;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (KnownMetadataLocked() is not null || _fetching) return;
             _fetching = true;
             _retriesLeft = _options.MaxRetries;
             ArmTimeout();
-            requests = _peerMetadataSize is { } size ? BeginLocked(size) : [];
+            if (_peerMetadataSize is { } size) requests = BeginLocked(size, out warning);
         }
+        if (warning is not null) Warn(warning);
         SendRequests(requests);
     }
 
-    /// <summary>Stops fetching; data arriving afterwards is ignored.</summary>
+    /// <summary>Stops fetching; data arriving afterwards is ignored. A shared fetch goes on with the other wires.</summary>
     public void Cancel()
     {
         lock (_gate) StopLocked();
@@ -152,13 +172,13 @@ public sealed partial class UtMetadata : IDisposable
         List<int> requests = [];
         lock (_gate)
         {
-            if (_metadata is not null) return;
+            if (_disposed || KnownMetadataLocked() is not null) return;
             if (size is null or 0) warning = "Peer does not have metadata";
             else if (size is < 0 or > MetadataMessage.MaxMetadataSize) warning = "Peer gave invalid metadata size";
             else
             {
                 _peerMetadataSize = (int)size.Value;
-                if (_fetching && _assembler is null) requests = BeginLocked(_peerMetadataSize.Value);
+                if (_fetching && !_joined) requests = BeginLocked(_peerMetadataSize.Value, out warning);
             }
         }
         if (warning is not null) Warn(warning);
@@ -168,6 +188,10 @@ public sealed partial class UtMetadata : IDisposable
     /// <summary>Handles a ut_metadata payload from the peer (called by the wire on its read loop).</summary>
     public void OnMessage(ReadOnlySpan<byte> payload)
     {
+        lock (_gate)
+        {
+            if (_disposed) return;
+        }
         MetadataMessage message;
         try
         {
@@ -187,13 +211,26 @@ public sealed partial class UtMetadata : IDisposable
         }
     }
 
-    /// <summary>Stops the fetch and its timer.</summary>
-    public void Dispose() => Cancel();
+    /// <summary>Stops the fetch and its timer for good and detaches from the wire; later messages are ignored. Idempotent.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            StopLocked();
+        }
+        _wire.ExtendedHandshakeReceived -= OnAnyExtendedHandshake;
+        _wire.Closed -= OnWireClosed;
+    }
 
-    private void OnAnyExtendedHandshake()
+    private byte[]? KnownMetadataLocked() => _metadata ??= _sharedFetch?.VerifiedBytes;
+
+    private void OnWireClosed(object? sender, EventArgs e) => Cancel();
+
+    private void OnAnyExtendedHandshake(object? sender, EventArgs e)
     {
         bool warn;
-        lock (_gate) warn = _metadata is null && !_wire.PeerSupportsExtension(ExtensionNames.UtMetadata);
+        lock (_gate) warn = !_disposed && KnownMetadataLocked() is null && !_wire.PeerSupportsExtension(ExtensionNames.UtMetadata);
         if (warn) Warn("Peer does not support ut_metadata");
     }
 
@@ -203,7 +240,7 @@ public sealed partial class UtMetadata : IDisposable
         bool flooded = false;
         lock (_gate)
         {
-            metadata = _metadata;
+            metadata = KnownMetadataLocked();
             if (metadata is not null)
                 flooded = ++_served > (long)MetadataAssembler.GetPieceCount(metadata.Length) * _options.MaxServesPerPiece;
         }
@@ -221,147 +258,6 @@ public sealed partial class UtMetadata : IDisposable
         Send(buffer.WrittenSpan);
     }
 
-    private void OnData(int piece, long totalSize, ReadOnlySpan<byte> data)
-    {
-        string? warning = null;
-        List<int> requests = [];
-        MetadataEventArgs? completed = null;
-        lock (_gate)
-        {
-            if (!_fetching || _assembler is not { } assembler) return;
-            if (totalSize >= 0 && totalSize != assembler.Size)
-                warning = $"Ignored ut_metadata data with total_size {totalSize}; the peer advertised {assembler.Size}";
-            else if (!_outstanding.Contains(piece))
-                warning = $"Ignored unrequested ut_metadata piece {piece}";
-            else if (assembler.Add(piece, data) is var result && result != MetadataPieceResult.Accepted)
-            {
-                _outstanding.Remove(piece);
-                if (_remainingRejects-- > 0)
-                {
-                    warning = $"Peer sent ut_metadata piece {piece} with {data.Length} bytes ({result}); requesting it again";
-                    requests = FillWindowLocked(piece);
-                }
-                else
-                {
-                    warning = "Peer sent invalid metadata";
-                    StopLocked();
-                }
-            }
-            else
-            {
-                _outstanding.Remove(piece);
-                ArmTimeout();
-                if (!assembler.IsComplete) requests = FillWindowLocked();
-                else if (assembler.TryComplete(out var info))
-                {
-                    _metadata = info;
-                    completed = new MetadataEventArgs(assembler.InfoHash, info);
-                    StopLocked();
-                }
-                else if (_retriesLeft-- > 0)
-                {
-                    requests = FillWindowLocked();
-                }
-                else
-                {
-                    warning = "Peer sent invalid metadata";
-                    StopLocked();
-                }
-            }
-        }
-        if (warning is not null) Warn(warning);
-        if (completed is not null)
-        {
-            _wire.SetExtendedHandshakeValue("metadata_size", completed.Info.Length);
-            MetadataReceived?.Invoke(this, completed);
-        }
-        SendRequests(requests);
-    }
-
-    private void OnReject(int piece)
-    {
-        string? warning = null;
-        List<int> requests = [];
-        lock (_gate)
-        {
-            if (!_fetching || !_outstanding.Remove(piece)) return;
-            ArmTimeout();
-            if (_remainingRejects-- > 0) requests = FillWindowLocked(piece);
-            else
-            {
-                warning = "Peer sent \"reject\" too much";
-                StopLocked();
-            }
-        }
-        if (warning is not null) Warn(warning);
-        SendRequests(requests);
-    }
-
-    private List<int> BeginLocked(int size)
-    {
-        if ((_infoHash ?? _wire.InfoHash) is not { } infoHash)
-            throw new InvalidOperationException("the info hash is not known: call wire.Handshake before fetching metadata");
-        _assembler = new MetadataAssembler(infoHash, size);
-        _remainingRejects = _assembler.PieceCount * 2;
-        _outstanding.Clear();
-        return FillWindowLocked();
-    }
-
-    private List<int> FillWindowLocked(int? again = null)
-    {
-        var requests = new List<int>();
-        if (again is { } piece)
-        {
-            _outstanding.Add(piece);
-            requests.Add(piece);
-        }
-        foreach (int missing in _assembler!.MissingPieces())
-        {
-            if (_outstanding.Count >= _options.MaxOutstandingRequests) break;
-            if (_outstanding.Add(missing)) requests.Add(missing);
-        }
-        return requests;
-    }
-
-    private void StopLocked()
-    {
-        _fetching = false;
-        _assembler = null;
-        _outstanding.Clear();
-        _timeout?.Dispose();
-        _timeout = null;
-    }
-
-    private void ArmTimeout()
-    {
-        _timeout?.Dispose();
-        ITimer? timer = null;
-        timer = _wire.TimeProvider.CreateTimer(_ => OnTimeout(timer!), null, _options.Timeout, Timeout.InfiniteTimeSpan);
-        _timeout = timer;
-    }
-
-    private void OnTimeout(ITimer timer)
-    {
-        lock (_gate)
-        {
-            if (!ReferenceEquals(timer, _timeout) || !_fetching) return;
-            StopLocked();
-        }
-        Warn($"Peer sent no metadata for {_options.Timeout.TotalSeconds:0.#} s; fetch stopped");
-    }
-
-    private void SendRequests(List<int> pieces)
-    {
-        if (pieces.Count == 0) return;
-        var buffer = new ArrayBufferWriter<byte>(32);
-        foreach (int piece in pieces)
-        {
-            buffer.ResetWrittenCount();
-            MetadataMessage.Request(piece).WriteTo(buffer);
-            if (!Send(buffer.WrittenSpan)) return;
-        }
-    }
-
     private bool Send(ReadOnlySpan<byte> payload)
     {
         if (_wire.IsClosed || !_wire.PeerSupportsExtension(ExtensionNames.UtMetadata)) return false;
@@ -377,8 +273,11 @@ public sealed partial class UtMetadata : IDisposable
         }
     }
 
-    private void Warn(string message, Exception? exception = null) =>
+    private void Warn(string message, Exception? exception = null)
+    {
+        _logger.LogDebug(exception, "ut_metadata: {Warning}", message);
         Warning?.Invoke(this, new ExtensionWarningEventArgs(message, exception));
+    }
 
     private static byte[] ExtractInfo(ReadOnlySpan<byte> bytes)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace BitTorrent.Extensions;
 
 /// <summary>Settings for <see cref="UtMetadata"/>.</summary>
@@ -17,4 +19,7 @@ public sealed record UtMetadataOptions
 
     /// <summary>How many piece requests are outstanding at once (16).</summary>
     public int MaxOutstandingRequests { get; init; } = 16;
+
+    /// <summary>Diagnostics: fetch warnings are logged at debug level (default none).</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BitTorrent.Extensions;
 
@@ -17,8 +19,12 @@ namespace BitTorrent.Extensions;
 /// at most <see cref="UtPexOptions.MaxReceivedPeersPerMessage"/> peers are read from one message; our own address
 /// (the wire's local end point, which libtorrent lists back to us, or our advertised listen port <c>p</c> on our local
 /// address or on the peer-reported <c>yourip</c>) and port-0 or unspecified entries are skipped. A peer sending
-/// messages closer together than 60 s is disconnected (<c>WireCloseReason.ExtensionViolation</c>, with the reason as
-/// the message), as the JS module does. Use it as <c>wire.Use(w =&gt; new UtPex(w))</c>.
+/// more than <see cref="UtPexOptions.MaxMessagesPerFloodWindow"/> (6) messages within <see cref="UtPexOptions.FloodWindow"/>
+/// (60 s) is disconnected (<c>WireCloseReason.ExtensionViolation</c>, with the reason as the message), as libtorrent's
+/// receiver does; the JS module's rule (two messages less than 60 s apart) disconnects libtorrent and aria2, whose
+/// 60 s messages can arrive back to back after a read pause.
+/// Use it as <c>wire.Use(w =&gt; new UtPex(w))</c>. It stops when the wire closes; <see cref="Dispose"/> stops it
+/// earlier, for good: its timer ends, received messages are ignored and nothing more is sent.
 /// </remarks>
 public sealed partial class UtPex : IDisposable
 {
@@ -29,14 +35,18 @@ public sealed partial class UtPex : IDisposable
     private readonly OrderedDictionary<IPEndPoint, bool> _localDropped = [];
     private readonly OrderedDictionary<IPEndPoint, bool> _remoteAdded = [];
     private readonly OrderedDictionary<IPEndPoint, bool> _remoteDropped = [];
+    private readonly PexFloodRule _flood;
+    private readonly ILogger _logger;
     private ITimer? _timer;
-    private DateTimeOffset? _lastReceived;
+    private bool _disposed;
 
     internal UtPex(IExtensionWire wire, UtPexOptions? options)
     {
         _wire = wire ?? throw new ArgumentNullException(nameof(wire));
         _options = options ?? new UtPexOptions();
-        _wire.Closed += (_, _) => Stop();
+        _flood = new PexFloodRule(wire.TimeProvider, _options.FloodWindow, _options.MaxMessagesPerFloodWindow);
+        _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<UtPex>();
+        _wire.Closed += OnWireClosed;
     }
 
     /// <summary>The BEP 10 name, <c>ut_pex</c>.</summary>
@@ -64,10 +74,12 @@ public sealed partial class UtPex : IDisposable
     /// Starts (or restarts) sending the pending peers every <see cref="UtPexOptions.Interval"/>. Nothing is sent at
     /// once: the first message goes out one interval after this call.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The extension was disposed.</exception>
     public void Start()
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _timer?.Dispose();
             _timer = _wire.TimeProvider.CreateTimer(_ => SendPending(), null, _options.Interval, _options.Interval);
         }
@@ -94,6 +106,7 @@ public sealed partial class UtPex : IDisposable
             _localDropped.Clear();
             _remoteAdded.Clear();
             _remoteDropped.Clear();
+            _flood.Clear();
         }
     }
 
@@ -116,17 +129,17 @@ public sealed partial class UtPex : IDisposable
     /// <summary>Handles a ut_pex payload from the peer (called by the wire on its read loop).</summary>
     public void OnMessage(ReadOnlySpan<byte> payload)
     {
-        var now = _wire.TimeProvider.GetUtcNow();
         bool flooding;
         lock (_gate)
         {
-            flooding = _lastReceived is { } last && now - last < _options.MinReceiveInterval;
-            if (!flooding) _lastReceived = now;
+            if (_disposed) return;
+            flooding = !_flood.TryRecord();
         }
         if (flooding)
         {
             Reset();
-            const string reason = "Peer disconnected for sending PEX messages too frequently";
+            string reason = $"Peer disconnected for sending PEX messages too frequently (more than {_options.MaxMessagesPerFloodWindow} in {_options.FloodWindow.TotalSeconds:0.#} s)";
+            _logger.LogDebug("ut_pex: {Reason}", reason);
             Warning?.Invoke(this, new ExtensionWarningEventArgs(reason));
             _wire.CloseForViolation("ut_pex: " + reason);
             return;
@@ -139,16 +152,33 @@ public sealed partial class UtPex : IDisposable
         }
         catch (ExtensionMessageException e)
         {
-            Warning?.Invoke(this, new ExtensionWarningEventArgs("Ignored a malformed ut_pex message: " + e.Message, e));
+            Warn("Ignored a malformed ut_pex message: " + e.Message, e);
             return;
         }
         if (message.IgnoredPeers > 0)
-            Warning?.Invoke(this, new ExtensionWarningEventArgs($"Ignored {message.IgnoredPeers} peers past the limit of {_options.MaxReceivedPeersPerMessage} per list in one ut_pex message"));
+            Warn($"Ignored {message.IgnoredPeers} peers past the limit of {_options.MaxReceivedPeersPerMessage} per list in one ut_pex message");
         Apply(message);
     }
 
-    /// <summary>Stops the send timer.</summary>
-    public void Dispose() => Stop();
+    /// <summary>Stops the send timer for good and detaches from the wire; later messages are ignored. Idempotent.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+        _wire.Closed -= OnWireClosed;
+    }
+
+    private void OnWireClosed(object? sender, EventArgs e) => Stop();
+
+    private void Warn(string message, Exception? exception = null)
+    {
+        _logger.LogDebug(exception, "ut_pex: {Warning}", message);
+        Warning?.Invoke(this, new ExtensionWarningEventArgs(message, exception));
+    }
 
     private void Apply(PexMessage message)
     {

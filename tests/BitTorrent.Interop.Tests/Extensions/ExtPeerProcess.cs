@@ -39,13 +39,13 @@ internal sealed class ExtPeerProcess : IAsyncDisposable
         return Start("node", folder, Path.Combine(folder, script), JsonSerializer.Serialize(options));
     }
 
-    /// <summary>Starts <c>/usr/bin/python3 tests/interop-peers/ext-libtorrent.py</c> with <paramref name="options"/>.</summary>
-    public static ExtPeerProcess StartLibtorrent(object options)
+    /// <summary>Starts <c>/usr/bin/python3 tests/interop-peers/&lt;script&gt;</c> (default <c>ext-libtorrent.py</c>) with <paramref name="options"/>.</summary>
+    public static ExtPeerProcess StartLibtorrent(object options, string script = "ext-libtorrent.py")
     {
         var folder = ExtRepository.InteropPeers;
         if (!File.Exists("/usr/bin/python3"))
             throw new InvalidOperationException("/usr/bin/python3 is missing: install python3-libtorrent (scripts/install-test-deps.sh does)");
-        return Start("/usr/bin/python3", folder, Path.Combine(folder, "ext-libtorrent.py"), JsonSerializer.Serialize(options));
+        return Start("/usr/bin/python3", folder, Path.Combine(folder, script), JsonSerializer.Serialize(options));
     }
 
     private static ExtPeerProcess Start(string program, string folder, string script, string options)

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BitTorrent.Cli.Output;
+
+/// <summary>How a command's events reach the user.</summary>
+internal enum OutputMode
+{
+    /// <summary>A terminal: a live display redrawn in place (Spectre.Console).</summary>
+    Live,
+
+    /// <summary>Output redirected to a file or pipe: one plain line per event worth reading, no escape codes.</summary>
+    Plain,
+
+    /// <summary><c>--json</c>: newline-delimited JSON, one event per line.</summary>
+    Json,
+}
+
+/// <summary>
+/// Takes a command's events and writes them in the chosen <see cref="OutputMode"/>. Thread-safe: events may come from
+/// engine callbacks on any thread; lines are never interleaved.
+/// </summary>
+internal class Reporter(OutputMode mode, TextWriter output, TextWriter error)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly Lock _gate = new();
+    private long _lastPlainProgress = long.MinValue;
+
+    /// <summary>The mode events are written in.</summary>
+    public OutputMode Mode { get; } = mode;
+
+    /// <summary>Chooses the mode: JSON when asked, a live display when writing to a terminal, plain lines otherwise.</summary>
+    public static OutputMode ChooseMode(bool json, TextWriter output) =>
+        json ? OutputMode.Json
+        : ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected ? OutputMode.Live
+        : OutputMode.Plain;
+
+    /// <summary>The JSON text of one event, as written with <c>--json</c>.</summary>
+    public static string Serialize(CliEvent e) => JsonSerializer.Serialize(e, Json);
+
+    /// <summary>Writes one event.</summary>
+    public virtual void Report(CliEvent e)
+    {
+        lock (_gate)
+        {
+            switch (Mode)
+            {
+                case OutputMode.Json:
+                    output.WriteLine(Serialize(e));
+                    output.Flush();
+                    break;
+                default:
+                    if (e is ErrorEvent err) { error.WriteLine($"bt: {err.Message}"); break; }
+                    if (!WorthAPlainLine(e)) break;
+                    output.WriteLine(e.Describe());
+                    output.Flush();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Reports a failure: one sentence on standard error (and an error event with <c>--json</c>); returns <paramref name="code"/>.</summary>
+    public int Fail(string message, int code)
+    {
+        lock (_gate)
+        {
+            if (Mode == OutputMode.Json)
+            {
+                output.WriteLine(Serialize(new ErrorEvent(message, code)));
+                output.Flush();
+            }
+            error.WriteLine($"bt: {message}");
+            error.Flush();
+        }
+        return code;
+    }
+
+    /// <summary>Per-piece events are for JSON consumers; plain output shows progress at most every 5 seconds.</summary>
+    private bool WorthAPlainLine(CliEvent e)
+    {
+        if (e is PieceVerifiedEvent) return false;
+        if (e is not ProgressEvent) return true;
+        long now = TimeProvider.System.GetTimestamp();
+        if (_lastPlainProgress != long.MinValue && TimeProvider.System.GetElapsedTime(_lastPlainProgress, now) < TimeSpan.FromSeconds(5))
+            return false;
+        _lastPlainProgress = now;
+        return true;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.NetworkInformation;
+using BitTorrent.Client.Transport;
+using BitTorrent.Dht;
+using BitTorrent.Extensions;
+using BitTorrent.Metainfo;
+using BitTorrent.Wire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BitTorrent.Client;
+
+/// <summary>
+/// A BitTorrent client: one listen port for every torrent (incoming peers are routed by the info hash of their
+/// handshake), a shared DHT node, shared connection limits and disk workers, and typed alerts. Each torrent runs on its
+/// own loop (see <see cref="TorrentSession"/>). Create it with <see cref="StartAsync"/>; dispose it to stop every torrent
+/// (resume data is written) and close every connection.
+/// </summary>
+public sealed class ClientEngine : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<InfoHash, TorrentSession> _sessions = new();
+    private readonly IPeerTransport _transport;
+    private readonly bool _ownsDht;
+    private readonly HashSet<IPAddress> _localAddresses = [];
+    private int _connections;
+    private int _disposed;
+
+    private ClientEngine(EngineOptions options, IPeerTransport transport, DhtNode? dht, bool ownsDht)
+    {
+        Options = options;
+        _transport = transport;
+        Dht = dht;
+        _ownsDht = ownsDht;
+        LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        Logger = LoggerFactory.CreateLogger<ClientEngine>();
+        Alerts = new AlertQueue(options.AlertCapacity, options.TimeProvider);
+        HalfOpen = new SemaphoreSlim(options.MaxHalfOpenConnections);
+        DiskWorkers = new SemaphoreSlim(Math.Max(1, options.DiskWorkers));
+    }
+
+    /// <summary>Creates an engine, starts listening on <see cref="EngineOptions.ListenAddresses"/> and starts its DHT node.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The listen port could not be bound.</exception>
+    public static async Task<ClientEngine> StartAsync(EngineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new EngineOptions();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var transport = options.Transport
+            ?? new TcpPeerTransport(options.ListenAddresses, options.ListenPort, loggerFactory.CreateLogger<TcpPeerTransport>());
+        DhtNode? dht = options.DhtNode;
+        bool ownsDht = false;
+        if (options.EnableDht && dht is null)
+        {
+            dht = new DhtNode(new DhtNodeOptions
+            {
+                BootstrapNodes = options.DhtBootstrapNodes,
+                TimeProvider = options.TimeProvider,
+                Logger = loggerFactory.CreateLogger<DhtNode>(),
+            });
+            ownsDht = true;
+        }
+        var engine = new ClientEngine(options, transport, dht, ownsDht);
+        transport.IncomingOptions = engine.CreateWireOptions(incoming: true);
+        try
+        {
+            await transport.StartAsync(engine.OnAccepted, cancellationToken).ConfigureAwait(false);
+            engine.CollectLocalAddresses();
+            if (ownsDht) dht!.Listen(options.DhtPort != 0 ? options.DhtPort : engine.ListenPort);
+        }
+        catch
+        {
+            await engine.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return engine;
+    }
+
+    /// <summary>The options the engine was started with.</summary>
+    public EngineOptions Options { get; }
+
+    /// <summary>Our peer id.</summary>
+    public PeerId PeerId => Options.PeerId;
+
+    /// <summary>The addresses the engine accepts peers on.</summary>
+    public IReadOnlyList<IPEndPoint> ListenEndPoints => _transport.LocalEndPoints;
+
+    /// <summary>The TCP port the engine accepts peers on (the same on every address).</summary>
+    public int ListenPort => _transport.LocalEndPoints.Count > 0 ? _transport.LocalEndPoints[0].Port : 0;
+
+    /// <summary>The DHT node, when the DHT is enabled.</summary>
+    public DhtNode? Dht { get; }
+
+    /// <summary>The torrents of this engine.</summary>
+    public IReadOnlyCollection<TorrentSession> Torrents => [.. _sessions.Values];
+
+    internal ILoggerFactory LoggerFactory { get; }
+
+    internal ILogger Logger { get; }
+
+    internal AlertQueue Alerts { get; }
+
+    internal EngineMetrics Metrics { get; } = new();
+
+    internal SemaphoreSlim HalfOpen { get; }
+
+    internal SemaphoreSlim DiskWorkers { get; }
+
+    internal IPeerTransport Transport => _transport;
+
+    /// <summary>Adds a torrent from its metainfo: checks existing data, then downloads or seeds.</summary>
+    /// <exception cref="InvalidOperationException">The torrent is already in the engine.</exception>
+    public Task<TorrentSession> AddAsync(Torrent torrent, TorrentOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(torrent);
+        return AddAsync(torrent.Info.InfoHash, torrent.Info, torrent.Info.Name, [], options, cancellationToken);
+    }
+
+    /// <summary>Adds a torrent from a magnet link: fetches the info dictionary from peers (BEP 9), then downloads.</summary>
+    /// <exception cref="InvalidOperationException">The torrent is already in the engine.</exception>
+    public Task<TorrentSession> AddAsync(MagnetLink magnet, TorrentOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(magnet);
+        var peers = magnet.Peers.OfType<IPEndPoint>().ToList();
+        return AddAsync(magnet.InfoHash, null, magnet.DisplayName, peers, options, cancellationToken);
+    }
+
+    private Task<TorrentSession> AddAsync(InfoHash infoHash, TorrentInfo? info, string? name, IReadOnlyList<IPEndPoint> magnetPeers,
+        TorrentOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var session = new TorrentSession(this, infoHash, info, name, options);
+        if (!_sessions.TryAdd(infoHash, session))
+            throw new InvalidOperationException($"the torrent {infoHash} is already in the engine");
+        session.Start(magnetPeers);
+        return Task.FromResult(session);
+    }
+
+    /// <summary>Stops a torrent (resume data is written), closes its connections and removes it from the engine.</summary>
+    public async ValueTask RemoveAsync(TorrentSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        await session.StopAsync().ConfigureAwait(false);
+        _sessions.TryRemove(new KeyValuePair<InfoHash, TorrentSession>(session.InfoHash, session));
+    }
+
+    /// <summary>
+    /// The engine's alerts, oldest first, until the engine is disposed or <paramref name="cancellationToken"/> is
+    /// cancelled. Alerts are queued (at most <see cref="EngineOptions.AlertCapacity"/>, the oldest dropped first); a slow
+    /// reader never slows a torrent. Each alert is delivered to one reader.
+    /// </summary>
+    public IAsyncEnumerable<Alert> ReadAlertsAsync(CancellationToken cancellationToken = default) => Alerts.ReadAllAsync(cancellationToken);
+
+    /// <summary>Wire options for a new connection, on the engine's clock and logs.</summary>
+    internal WireOptions CreateWireOptions(bool incoming, int? pieceCount = null) => new()
+    {
+        TimeProvider = Options.TimeProvider,
+        LoggerFactory = Options.LoggerFactory,
+        Type = incoming ? "tcpIncoming" : "tcpOutgoing",
+        PieceCount = pieceCount,
+    };
+
+    /// <summary>Takes one of the engine's connection slots; false when <see cref="EngineOptions.MaxConnections"/> are in use.</summary>
+    internal bool TryReserveConnection()
+    {
+        if (Interlocked.Increment(ref _connections) <= Options.MaxConnections) return true;
+        Interlocked.Decrement(ref _connections);
+        return false;
+    }
+
+    /// <summary>Gives back a slot taken with <see cref="TryReserveConnection"/>.</summary>
+    internal void ReleaseConnection() => Interlocked.Decrement(ref _connections);
+
+    /// <summary>True when <paramref name="endPoint"/> is one of our own listen addresses (never dial ourselves).</summary>
+    internal bool IsOwnEndPoint(IPEndPoint endPoint) =>
+        endPoint.Port == ListenPort && (IPAddress.IsLoopback(endPoint.Address) || _localAddresses.Contains(endPoint.Address)
+            || ListenEndPoints.Any(l => l.Address.Equals(endPoint.Address)));
+
+    private void CollectLocalAddresses()
+    {
+        try
+        {
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                    _localAddresses.Add(unicast.Address);
+        }
+        catch (NetworkInformationException ex)
+        {
+            Logger.LogDebug(ex, "cannot list the host's addresses");
+        }
+    }
+
+    private void OnAccepted(Wire.Wire wire, IPEndPoint remote)
+    {
+        var timeout = Options.TimeProvider.CreateTimer(_ => wire.Close(WireCloseReason.InvalidHandshake, "no handshake in time"),
+            null, Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+        wire.Closed += (_, _) => timeout.Dispose();
+        wire.HandshakeReceived += (_, e) =>
+        {
+            timeout.Dispose();
+            if (_sessions.TryGetValue(e.InfoHash, out var session)) session.AcceptIncoming(wire, remote, e);
+            else wire.Close(WireCloseReason.InfoHashMismatch, $"no torrent {e.InfoHash} here");
+        };
+        wire.Start();
+    }
+
+    /// <summary>Stops every torrent (writing resume data), closes every connection, the listeners and the DHT node it created.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await Task.WhenAll(_sessions.Values.Select(s => s.StopAsync().AsTask())).ConfigureAwait(false);
+        _sessions.Clear();
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        if (_ownsDht && Dht is not null) await Dht.DisposeAsync().ConfigureAwait(false);
+        Alerts.Complete();
+        Metrics.Dispose();
+    }
+}

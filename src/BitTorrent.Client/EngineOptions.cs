@@ -1,0 +1,60 @@
+using System.Net;
+using BitTorrent.Dht;
+using Microsoft.Extensions.Logging;
+
+namespace BitTorrent.Client;
+
+/// <summary>Options of a <see cref="ClientEngine"/>: where it listens, who it is, how many peers it keeps, its DHT and clock.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>The addresses to listen on, all with <see cref="ListenPort"/>; by default every IPv4 and every IPv6 address.</summary>
+    public IReadOnlyList<IPAddress> ListenAddresses { get; init; } = [IPAddress.Any, IPAddress.IPv6Any];
+
+    /// <summary>The TCP port for incoming peers of every torrent (0: a free port, the same on every address).</summary>
+    public int ListenPort { get; init; }
+
+    /// <summary>Our peer id, sent in every handshake.</summary>
+    public PeerId PeerId { get; init; } = PeerId.CreateRandom();
+
+    /// <summary>Connected peers over all torrents.</summary>
+    public int MaxConnections { get; init; } = 200;
+
+    /// <summary>Connected peers per torrent.</summary>
+    public int MaxConnectionsPerTorrent { get; init; } = 50;
+
+    /// <summary>Outgoing connections still connecting or handshaking, over all torrents.</summary>
+    public int MaxHalfOpenConnections { get; init; } = 16;
+
+    /// <summary>How long an outgoing connection may take to connect and handshake.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs a DHT node (BEP 5): get_peers for every public torrent and announce our listen port.</summary>
+    public bool EnableDht { get; init; } = true;
+
+    /// <summary>An existing DHT node to use instead of creating one (the engine does not dispose it).</summary>
+    public DhtNode? DhtNode { get; init; }
+
+    /// <summary>Bootstrap nodes of the DHT the engine creates; null uses the public routers, an empty list none.</summary>
+    public IReadOnlyList<EndPoint>? DhtBootstrapNodes { get; init; }
+
+    /// <summary>The UDP port of the DHT the engine creates (0: <see cref="ListenPort"/> once known).</summary>
+    public int DhtPort { get; init; }
+
+    /// <summary>How many hashing or disk operations run at once, over all torrents (default: one per core).</summary>
+    public int DiskWorkers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Typed alerts kept for <see cref="ClientEngine.ReadAlertsAsync"/> before the oldest are dropped.</summary>
+    public int AlertCapacity { get; init; } = 4096;
+
+    /// <summary>The clock of every timer (rechoke, optimistic unchoke, backoff, resume saves, wires).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Logs of the engine and its parts; null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Opens a torrent's storage (tests give in-memory storage); null uses files under the save directory.</summary>
+    internal Func<Metainfo.TorrentInfo, TorrentOptions, IPieceStorage>? StorageFactory { get; init; }
+
+    /// <summary>The transport peers are reached over (TCP unless a test gives an in-memory network).</summary>
+    internal Transport.IPeerTransport? Transport { get; init; }
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using BitTorrent.Extensions;
+using BitTorrent.Wire;
+
+namespace BitTorrent.Client;
+
+/// <summary>One connection of a torrent, as its loop sees it. Mutated only on the torrent's loop (the wire is thread-safe).</summary>
+internal sealed class Peer(Wire.Wire wire, IPEndPoint endPoint, PeerSource source, PeerDirection direction)
+{
+    /// <summary>The connection.</summary>
+    public Wire.Wire Wire { get; } = wire;
+
+    /// <summary>The address of the connection.</summary>
+    public IPEndPoint EndPoint { get; } = endPoint;
+
+    /// <summary>How we learned of the peer.</summary>
+    public PeerSource Source { get; } = source;
+
+    /// <summary>Who dialled.</summary>
+    public PeerDirection Direction { get; } = direction;
+
+    /// <summary>The peer id from its handshake.</summary>
+    public PeerId PeerId { get; set; }
+
+    /// <summary>The address the peer accepts connections on, when known (outgoing: the dialled address; incoming: its <c>p</c>).</summary>
+    public IPEndPoint? ListenEndPoint { get; set; }
+
+    /// <summary>The peer's pieces (grows before the metadata is known; cut to the piece count after).</summary>
+    public BitField Pieces { get; } = new();
+
+    /// <summary>The client name from the extended handshake's <c>v</c>.</summary>
+    public string? ClientVersion { get; set; }
+
+    /// <summary>ut_pex on this wire.</summary>
+    public UtPex? Pex { get; set; }
+
+    /// <summary>lt_donthave on this wire.</summary>
+    public LtDontHave? DontHave { get; set; }
+
+    /// <summary>ut_metadata on this wire.</summary>
+    public UtMetadata? Metadata { get; set; }
+
+    /// <summary>True once the loop admitted the connection to the torrent.</summary>
+    public bool Admitted { get; set; }
+
+    /// <summary>True once the loop handled the connection's close.</summary>
+    public bool Gone { get; set; }
+
+    /// <summary>Our requests to the peer now in flight (piece, block).</summary>
+    public HashSet<(int Piece, int Block)> Requested { get; } = [];
+
+    /// <summary>How many requests we keep in flight to the peer.</summary>
+    public int QueueDepth { get; set; } = 16;
+
+    /// <summary>Pieces the peer contributed to that failed the hash check.</summary>
+    public int HashFailures { get; set; }
+
+    /// <summary>When the peer last delivered a block (the loop's clock).</summary>
+    public long LastBlockTimestamp { get; set; }
+
+    /// <summary>True when the peer has every piece.</summary>
+    public bool IsSeed(int pieceCount) => Pieces.HasAll || (pieceCount > 0 && Pieces.Count >= pieceCount);
+
+    /// <summary>The client's name: its <c>v</c>, else its Azureus-style peer id prefix.</summary>
+    public string Client
+    {
+        get
+        {
+            if (ClientVersion is { Length: > 0 } v) return v;
+            var id = PeerId.Span;
+            return id[0] == (byte)'-' && id[7] == (byte)'-' ? System.Text.Encoding.ASCII.GetString(id[1..7]) : "";
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using BitTorrent.Wire;
+
+namespace BitTorrent.Client;
+
+/// <summary>What a torrent's loop needs from its files: check, write verified pieces, read blocks to serve, resume data.</summary>
+internal interface IPieceStorage : IAsyncDisposable
+{
+    /// <summary>The verified pieces already on disk (from the resume data when it still matches the files, else by hashing).</summary>
+    ValueTask<BitField> CheckAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes a verified piece.</summary>
+    ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Reads <c>destination.Length</c> bytes of <paramref name="piece"/> from <paramref name="begin"/>.</summary>
+    ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken);
+
+    /// <summary>Writes the resume data: the verified pieces and the files' sizes and times.</summary>
+    ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken);
+}

@@ -1,0 +1,308 @@
+using System.Net;
+using System.Security.Cryptography;
+using BitTorrent.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace BitTorrent.Client;
+
+public sealed partial class TorrentSession
+{
+    /// <summary>The most requests kept in flight to one peer (below libtorrent's 500 cap and Transmission's 511).</summary>
+    private const int MaxQueueDepth = 500;
+
+    /// <summary>Seconds without a block before a peer with requests outstanding is snubbed.</summary>
+    private const int SnubSeconds = 30;
+
+    private readonly Dictionary<int, PieceBuffer> _buffers = [];
+    private readonly HashSet<PeerId> _bannedPeerIds = [];
+    private readonly Dictionary<Peer, PeerHandle> _handles = [];
+    private readonly Dictionary<PeerHandle, Peer> _byHandle = [];
+    private PiecePicker? _picker;
+    private BitField _have = new();
+    private int _nextHandle;
+    private long _bytesVerified;
+    private double _progress;
+    private long _wantedBytes;
+
+    private PeerHandle HandleOf(Peer peer)
+    {
+        if (!_handles.TryGetValue(peer, out var handle))
+        {
+            handle = new PeerHandle(++_nextHandle);
+            _handles[peer] = handle;
+            _byHandle[handle] = peer;
+        }
+        return handle;
+    }
+
+    private void OnBitfield(Peer peer, byte[] bits)
+    {
+        if (peer.Gone) return;
+        int length = _info?.PieceCount ?? bits.Length * 8;
+        if ((length + 7) / 8 != bits.Length) return;
+        peer.Pieces.Load(bits, length);
+        if (_picker is { } picker && peer.Admitted) picker.OnBitfield(HandleOf(peer), peer.Pieces);
+        UpdateInterest(peer);
+    }
+
+    private void OnHave(Peer peer, int index)
+    {
+        if (peer.Gone || (_info is { } info && index >= info.PieceCount)) return;
+        peer.Pieces.Set(index);
+        if (_picker is { } picker && peer.Admitted)
+        {
+            picker.OnHave(HandleOf(peer), index);
+            if (!peer.Wire.AmInterested && !_have[index] && picker.WantsPiece(index)) UpdateInterest(peer);
+        }
+    }
+
+    private void OnHaveAll(Peer peer)
+    {
+        if (peer.Gone) return;
+        peer.Pieces.SetAll();
+        if (_picker is { } picker && peer.Admitted) picker.OnHaveAll(HandleOf(peer));
+        UpdateInterest(peer);
+    }
+
+    private void OnHaveNone(Peer peer)
+    {
+        if (peer.Gone) return;
+        peer.Pieces.Clear();
+        if (_picker is { } picker && peer.Admitted) picker.OnHaveNone(HandleOf(peer));
+        UpdateInterest(peer);
+    }
+
+    private void OnDontHave(Peer peer, int index)
+    {
+        if (peer.Gone || (_info is { } info && index >= info.PieceCount)) return;
+        peer.Pieces.Set(index, false);
+        if (_picker is { } picker && peer.Admitted) picker.OnDontHave(HandleOf(peer), index);
+        UpdateInterest(peer);
+    }
+
+    /// <summary>Tells the picker about a peer it has not seen (admitted, or present when the metadata arrived).</summary>
+    private void AddToPicker(Peer peer)
+    {
+        if (_picker is not { } picker) return;
+        var handle = HandleOf(peer);
+        picker.AddPeer(handle);
+        if (peer.Pieces.HasAll) picker.OnHaveAll(handle);
+        else if (peer.Pieces.Count > 0) picker.OnBitfield(handle, peer.Pieces);
+    }
+
+    private void ForgetPeerPieces(Peer peer)
+    {
+        if (_picker is { } picker && _handles.Remove(peer, out var handle))
+        {
+            picker.RemovePeer(handle);
+            _byHandle.Remove(handle);
+        }
+    }
+
+    /// <summary>Interested exactly while the peer has a piece we want and lack.</summary>
+    private void UpdateInterest(Peer peer)
+    {
+        if (!peer.Admitted || peer.Gone) return;
+        bool interesting = _picker is { } picker && picker.IsInteresting(HandleOf(peer));
+        if (interesting && !peer.Wire.AmInterested) peer.Wire.Interested();
+        else if (!interesting && peer.Wire.AmInterested) peer.Wire.Uninterested();
+        if (interesting) FillRequests(peer);
+    }
+
+    /// <summary>Keeps the peer's request pipeline full: picks blocks and requests each into its piece's buffer.</summary>
+    private void FillRequests(Peer peer)
+    {
+        if (_picker is not { } picker || _storage is null || !peer.Admitted || peer.Gone || _state != TorrentState.Downloading) return;
+        int room = peer.QueueDepth - peer.Requested.Count;
+        if (room <= 0 || IsSnubbed(peer) && peer.Requested.Count > 0) return;
+        var wire = peer.Wire;
+        Span<BlockRequest> picked = stackalloc BlockRequest[Math.Min(room, 64)];
+        int n = picker.PickBlocks(HandleOf(peer), wire.PeerChoking, wire.PeerChoking ? wire.PeerAllowedFastSet : null, picked);
+        foreach (var block in picked[..n]) Request(peer, block);
+    }
+
+    private void Request(Peer peer, BlockRequest block)
+    {
+        if (!_buffers.TryGetValue(block.Index, out var buffer))
+            _buffers[block.Index] = buffer = new PieceBuffer(block.Index, _info!.GetPieceSize(block.Index));
+        buffer.InFlight++;
+        peer.Requested.Add((block.Index, block.Begin));
+        ValueTask<int> pending;
+        try
+        {
+            pending = peer.Wire.RequestAsync(block.Index, block.Begin, buffer.Block(block.Begin, block.Length), _stopping.Token);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or WireRequestException)
+        {
+            OnBlockDone(peer, buffer, block, ex);
+            return;
+        }
+        _ = AwaitBlockAsync(peer, buffer, block, pending);
+    }
+
+    private async Task AwaitBlockAsync(Peer peer, PieceBuffer buffer, BlockRequest block, ValueTask<int> pending)
+    {
+        Exception? error = null;
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WireRequestException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            error = ex;
+        }
+        _loop.Post(() => OnBlockDone(peer, buffer, block, error));
+    }
+
+    private void OnBlockDone(Peer peer, PieceBuffer buffer, BlockRequest block, Exception? error)
+    {
+        buffer.RequestDone();
+        if (!peer.Requested.Remove((block.Index, block.Begin)) || peer.Gone || _picker is not { } picker || buffer.Sealed) return;
+        var handle = HandleOf(peer);
+        if (error is not null)
+        {
+            picker.OnBlockFailed(handle, block);
+            FillRequests(peer);
+            return;
+        }
+        peer.LastBlockTimestamp = _time.GetTimestamp();
+        var receipt = picker.OnBlockReceived(handle, block);
+        foreach (var other in receipt.Cancel)
+            if (_byHandle.TryGetValue(other, out var duplicate)) duplicate.Wire.Cancel(block.Index, block.Begin, block.Length);
+        if (receipt.Status == BlockStatus.Accepted && receipt.PieceComplete) Verify(buffer);
+        FillRequests(peer);
+    }
+
+    /// <summary>Hashes the complete piece on a disk worker, writes it when it matches, and posts the outcome back.</summary>
+    private void Verify(PieceBuffer buffer)
+    {
+        buffer.Sealed = true;
+        var info = _info!;
+        var expected = info.GetPieceHash(buffer.Piece).ToArray();
+        var storage = _storage!;
+        _ = Task.Run(async () =>
+        {
+            Exception? writeError = null;
+            bool match;
+            await _engine.DiskWorkers.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                Span<byte> hash = stackalloc byte[20];
+                SHA1.HashData(buffer.Memory.Span, hash);
+                match = hash.SequenceEqual(expected);
+                if (match) await storage.WritePieceAsync(buffer.Piece, buffer.Memory, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                match = true;
+                writeError = ex;
+            }
+            finally
+            {
+                _engine.DiskWorkers.Release();
+            }
+            _loop.Post(() => OnVerified(buffer, match, writeError));
+        });
+    }
+
+    private void OnVerified(PieceBuffer buffer, bool match, Exception? writeError)
+    {
+        _buffers.Remove(buffer.Piece);
+        buffer.Finish();
+        if (_picker is not { } picker || _state is TorrentState.Stopped or TorrentState.Error) return;
+        if (writeError is not null)
+        {
+            if (writeError is not OperationCanceledException) Fail($"writing piece {buffer.Piece} failed: {writeError.Message}", writeError);
+            return;
+        }
+        if (!match)
+        {
+            OnHashFailed(buffer, picker);
+            return;
+        }
+        picker.OnPieceVerified(buffer.Piece);
+        MarkVerified(buffer.Piece);
+        _engine.Metrics.PiecesVerified.Add(1);
+        _engine.Alerts.Post(new PieceVerifiedAlert(InfoHash, _engine.Alerts.Now, buffer.Piece));
+        foreach (var peer in _peers)
+        {
+            peer.Wire.Have(buffer.Piece);
+            if (peer.Wire.AmInterested && peer.Pieces[buffer.Piece]) UpdateInterest(peer);
+        }
+        if (picker.IsFinished) OnDownloadFinished();
+    }
+
+    private void OnHashFailed(PieceBuffer buffer, PiecePicker picker)
+    {
+        var senders = picker.OnPieceFailed(buffer.Piece);
+        _engine.Metrics.HashFailures.Add(1);
+        var addresses = new List<IPEndPoint>();
+        foreach (var handle in senders)
+        {
+            if (!_byHandle.TryGetValue(handle, out var peer)) continue;
+            addresses.Add(peer.EndPoint);
+            if (++peer.HashFailures >= Options.MaxHashFailuresPerPeer) Ban(peer);
+        }
+        _logger.LogWarning("{Torrent}: piece {Piece} failed its hash check (from {Peers})", Name, buffer.Piece, string.Join(", ", addresses));
+        _engine.Alerts.Post(new HashFailedAlert(InfoHash, _engine.Alerts.Now, buffer.Piece, addresses));
+        foreach (var peer in _peers) FillRequests(peer);
+    }
+
+    private void Ban(Peer peer)
+    {
+        _bannedPeerIds.Add(peer.PeerId);
+        _candidates.Ban(peer.EndPoint);
+        if (peer.ListenEndPoint is { } listen) _candidates.Ban(listen);
+        _engine.Alerts.Post(new PeerBannedAlert(InfoHash, _engine.Alerts.Now, peer.EndPoint));
+        peer.Wire.Close(WireCloseReason.LocalEnd, "banned: sent pieces that failed the hash check");
+    }
+
+    /// <summary>Records a verified piece (downloaded or found on disk): our bitfield, the served set and the progress.</summary>
+    private void MarkVerified(int piece)
+    {
+        _have.Set(piece);
+        _servable![piece] = true;
+        if (_picker!.GetPiecePriority(piece) != 0)
+        {
+            Interlocked.Add(ref _bytesVerified, _info!.GetPieceSize(piece));
+            Volatile.Write(ref _progress, _wantedBytes == 0 ? 1 : (double)Interlocked.Read(ref _bytesVerified) / _wantedBytes);
+        }
+    }
+
+    private void OnDownloadFinished()
+    {
+        _engine.Alerts.Post(new TorrentCompletedAlert(InfoHash, _engine.Alerts.Now));
+        _logger.LogInformation("{Torrent}: complete", Name);
+        SaveResume();
+        if (Options.SeedAfterDownload)
+        {
+            SetState(TorrentState.Seeding);
+            foreach (var peer in _peers)
+            {
+                UpdateInterest(peer);
+                if (peer.IsSeed(_info!.PieceCount)) peer.Wire.Close(WireCloseReason.LocalEnd, "both seeding");
+            }
+            _completed.TrySetResult();
+        }
+        else
+        {
+            _completed.TrySetResult();
+            _ = StopAsync();
+        }
+    }
+
+    /// <summary>A peer that has had requests outstanding and sent nothing for <see cref="SnubSeconds"/>.</summary>
+    private bool IsSnubbed(Peer peer) =>
+        peer.Requested.Count > 0 && _time.GetElapsedTime(peer.LastBlockTimestamp).TotalSeconds >= SnubSeconds;
+
+    /// <summary>Gives the blocks of snubbed peers to others (the requests stay: if they arrive, they still count).</summary>
+    private void CheckSnubbed()
+    {
+        if (_picker is not { } picker) return;
+        foreach (var peer in _peers)
+        {
+            if (!IsSnubbed(peer) || picker.OutstandingRequests(HandleOf(peer)) == 0) continue;
+            picker.ReleaseRequests(HandleOf(peer));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using BitTorrent.Metainfo;
+using BitTorrent.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace BitTorrent.Client;
+
+public sealed partial class TorrentSession
+{
+    private volatile IPieceStorage? _storage;
+
+    /// <summary>Opens the files and checks what is already there (off the loop), then downloads or seeds.</summary>
+    private void BeginCheck(TorrentInfo info)
+    {
+        SetState(TorrentState.CheckingFiles);
+        _ = Task.Run(async () =>
+        {
+            IPieceStorage? storage = null;
+            try
+            {
+                storage = OpenStorage(info);
+                var have = await storage.CheckAsync(_stopping.Token).ConfigureAwait(false);
+                _loop.Post(() => OnChecked(info, storage, have));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                if (storage is not null) await storage.DisposeAsync().ConfigureAwait(false);
+                if (ex is not OperationCanceledException) _loop.Post(() => Fail($"checking the files failed: {ex.Message}", ex));
+            }
+        });
+    }
+
+    private void OnChecked(TorrentInfo info, IPieceStorage storage, BitField have)
+    {
+        if (_state != TorrentState.CheckingFiles)
+        {
+            _ = storage.DisposeAsync().AsTask();
+            return;
+        }
+        _storage = storage;
+        var picker = new PiecePicker(info.PieceCount, info.PieceLength, info.TotalLength) { Sequential = Options.Sequential };
+        if (Options.SelectedFiles is { } selected) picker.SetPiecePriorities(FilePriorities(info, selected));
+        _picker = picker;
+        _servable = new bool[info.PieceCount];
+        _have = new BitField(info.PieceCount);
+        _wantedBytes = 0;
+        for (int p = 0; p < info.PieceCount; p++)
+            if (picker.GetPiecePriority(p) != 0) _wantedBytes += info.GetPieceSize(p);
+        for (int p = 0; p < info.PieceCount; p++)
+        {
+            if (!have[p]) continue;
+            picker.OnPieceVerified(p);
+            MarkVerified(p);
+        }
+        _logger.LogInformation("{Torrent}: {Have} of {Pieces} pieces on disk", Name, _have.Count, info.PieceCount);
+        foreach (var peer in _peers)
+        {
+            AddToPicker(peer);
+            for (int p = 0; p < info.PieceCount; p++) if (_have[p]) peer.Wire.Have(p);
+        }
+        if (picker.IsFinished)
+        {
+            SetState(TorrentState.Downloading);
+            OnDownloadFinished();
+        }
+        else SetState(TorrentState.Downloading);
+        foreach (var peer in _peers) UpdateInterest(peer);
+        Rechoke(optimisticRotation: true);
+        ConnectMore();
+    }
+
+    /// <summary>Priority 0 for the pieces only of unselected files, the default for the rest.</summary>
+    private static byte[] FilePriorities(TorrentInfo info, IReadOnlyCollection<int> selected)
+    {
+        var priorities = new byte[info.PieceCount];
+        for (int f = 0; f < info.Files.Count; f++)
+        {
+            if (!selected.Contains(f) || info.Files[f].Length == 0) continue;
+            var (first, count) = info.GetPieceRange(f);
+            priorities.AsSpan(first, count).Fill(PiecePicker.DefaultPriority);
+        }
+        return priorities;
+    }
+
+    /// <summary>Our pieces to a newly admitted peer: a bitfield, or have-all / have-none with Fast.</summary>
+    private void SendPieces(Peer peer)
+    {
+        var wire = peer.Wire;
+        int count = _have.Count;
+        if (wire.HasFast && count == 0) wire.HaveNone();
+        else if (wire.HasFast && count == _info!.PieceCount) wire.HaveAll();
+        else if (count > 0) wire.Bitfield(_have);
+        AddToPicker(peer);
+    }
+
+    private void SaveResume()
+    {
+        if (_storage is not { } storage || _have.Length == 0) return;
+        var have = new BitField(_have.Length);
+        for (int p = 0; p < _have.Length; p++) if (_have[p]) have.Set(p);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await storage.SaveResumeAsync(have, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or InvalidOperationException)
+            {
+                _logger.LogWarning(ex, "{Torrent}: writing resume data failed", Name);
+            }
+        });
+    }
+
+    private async Task CloseStorageAsync()
+    {
+        if (_storage is not { } storage) return;
+        _storage = null;
+        SaveResume();
+        await storage.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private IPieceStorage OpenStorage(TorrentInfo info) => _engine.Options.StorageFactory?.Invoke(info, Options) ?? new FilePieceStorage(info, Options);
+}

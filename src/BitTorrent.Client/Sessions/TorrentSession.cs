@@ -1,0 +1,165 @@
+using System.Net;
+using BitTorrent.Metainfo;
+using Microsoft.Extensions.Logging;
+
+namespace BitTorrent.Client;
+
+/// <summary>
+/// One torrent in a <see cref="ClientEngine"/>: its state, progress and peers, read from any thread. Everything it
+/// does runs on its own loop (a channel of work items, one at a time): wire events and request completions are
+/// posted to it; hashing and disk I/O run on the engine's bounded disk workers and post their results back.
+/// </summary>
+public sealed partial class TorrentSession
+{
+    private readonly ClientEngine _engine;
+    private readonly SessionLoop _loop;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly PeerCandidates _candidates;
+    private volatile TorrentInfo? _info;
+    private volatile string? _error;
+    private volatile IReadOnlyList<PeerInfo> _peerSnapshot = [];
+    private volatile TorrentState _state;
+    private ITimer? _tick;
+    private long _ticks;
+    private int _stopRequested;
+
+    internal TorrentSession(ClientEngine engine, InfoHash infoHash, TorrentInfo? info, string? name, TorrentOptions options)
+    {
+        _engine = engine;
+        InfoHash = infoHash;
+        _info = info;
+        Name = name ?? info?.Name ?? infoHash.ToString();
+        Options = options;
+        _time = engine.Options.TimeProvider;
+        _logger = engine.LoggerFactory.CreateLogger<TorrentSession>();
+        _candidates = new PeerCandidates(_time);
+        _loop = new SessionLoop(Fail);
+        _state = info is null ? TorrentState.FetchingMetadata : TorrentState.CheckingFiles;
+    }
+
+    /// <summary>The torrent's info hash.</summary>
+    public InfoHash InfoHash { get; }
+
+    /// <summary>The torrent's name (the magnet's display name or the info hash until the metadata arrives).</summary>
+    public string Name { get; private set; }
+
+    /// <summary>The options the torrent was added with.</summary>
+    public TorrentOptions Options { get; }
+
+    /// <summary>The info dictionary, once known.</summary>
+    public TorrentInfo? Info => _info;
+
+    /// <summary>The torrent's state.</summary>
+    public TorrentState State => _state;
+
+    /// <summary>Why the torrent is in <see cref="TorrentState.Error"/>, else null.</summary>
+    public string? ErrorMessage => _error;
+
+    /// <summary>The fraction of the selected pieces verified, 0 to 1.</summary>
+    public double Progress => Volatile.Read(ref _progress);
+
+    /// <summary>Verified bytes of the selected pieces.</summary>
+    public long BytesVerified => Interlocked.Read(ref _bytesVerified);
+
+    /// <summary>The connected peers, refreshed every second and on every connect and disconnect.</summary>
+    public IReadOnlyList<PeerInfo> Peers => _peerSnapshot;
+
+    /// <summary>Completes when every selected piece is verified (at once if the data was already complete).</summary>
+    /// <exception cref="TorrentException">The torrent failed or was stopped first.</exception>
+    public Task WaitForCompletionAsync(CancellationToken cancellationToken = default) => _completed.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Adds a peer address to dial (source <see cref="PeerSource.Explicit"/>).</summary>
+    public void AddPeer(IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        _loop.Post(() => AddCandidate(endPoint, PeerSource.Explicit));
+    }
+
+    /// <summary>Stops the torrent: requests are cancelled, connections closed, resume data written, files closed.</summary>
+    public async ValueTask StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) == 0)
+        {
+            _stopping.Cancel();
+            if (!_loop.Post(() => _ = StopOnLoopAsync())) _stopped.TrySetResult();
+        }
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
+    internal void Start(IReadOnlyList<IPEndPoint> magnetPeers)
+    {
+        _loop.Post(() =>
+        {
+            foreach (var peer in Options.Peers) AddCandidate(peer, PeerSource.Explicit);
+            foreach (var peer in magnetPeers) AddCandidate(peer, PeerSource.Magnet);
+            _tick = _time.CreateTimer(_ => _loop.Post(OnTick), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            if (_info is { } info) BeginCheck(info);
+            else
+            {
+                SetState(TorrentState.FetchingMetadata);
+                ConnectMore();
+            }
+            MaybeAnnounceOnDht();
+        });
+    }
+
+    private void OnTick()
+    {
+        if (_state is TorrentState.Stopped or TorrentState.Error) return;
+        _ticks++;
+        ConnectMore();
+        if (_ticks % 10 == 0) Rechoke(optimisticRotation: _ticks % 30 == 0);
+        CheckSnubbed();
+        foreach (var peer in _peers) FillRequests(peer);
+        if (_ticks % (long)Math.Max(1, Options.ResumeSaveInterval.TotalSeconds) == 0) SaveResume();
+        MaybeAnnounceOnDht();
+        RefreshPeerSnapshot();
+    }
+
+    private void SetState(TorrentState state)
+    {
+        if (_state == state) return;
+        var previous = _state;
+        _state = state;
+        _engine.Alerts.Post(new StateChangedAlert(InfoHash, _engine.Alerts.Now, previous, state));
+        _logger.LogInformation("{Torrent}: {Previous} -> {State}", Name, previous, state);
+    }
+
+    /// <summary>A loop work item threw, or a disk operation failed: the torrent stops with an error, the process goes on.</summary>
+    private void Fail(Exception error) => Fail(error.Message, error);
+
+    private void Fail(string message, Exception? error = null)
+    {
+        if (_state is TorrentState.Error or TorrentState.Stopped) return;
+        _logger.LogError(error, "{Torrent} failed: {Message}", Name, message);
+        _error = message;
+        SetState(TorrentState.Error);
+        _engine.Alerts.Post(new TorrentErrorAlert(InfoHash, _engine.Alerts.Now, message));
+        _completed.TrySetException(new TorrentException(message, error));
+        CloseAllPeers("torrent error");
+    }
+
+    private async Task StopOnLoopAsync()
+    {
+        _tick?.Dispose();
+        CloseAllPeers("stopped");
+        bool failed = _state == TorrentState.Error;
+        if (!failed) SetState(TorrentState.Stopped);
+        _completed.TrySetException(new TorrentException(failed ? _error ?? "failed" : "the torrent was stopped"));
+        try
+        {
+            await CloseStorageAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(ex, "{Torrent}: closing the files failed", Name);
+        }
+        _loop.Complete();
+        await _loop.Completion.ConfigureAwait(false);
+        _stopped.TrySetResult();
+    }
+}

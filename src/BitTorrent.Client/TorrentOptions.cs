@@ -1,0 +1,31 @@
+using System.Net;
+
+namespace BitTorrent.Client;
+
+/// <summary>Options of one torrent added to a <see cref="ClientEngine"/>.</summary>
+public sealed record TorrentOptions
+{
+    /// <summary>The directory the torrent's files are stored under (the torrent's name is a folder in it for multi-file torrents).</summary>
+    public required string SaveDirectory { get; init; }
+
+    /// <summary>Keep uploading once complete (<see cref="TorrentState.Seeding"/>); false stops the torrent when it completes.</summary>
+    public bool SeedAfterDownload { get; init; } = true;
+
+    /// <summary>The indices of the files to download (in the torrent's file order); null selects every file.</summary>
+    public IReadOnlyCollection<int>? SelectedFiles { get; init; }
+
+    /// <summary>Download pieces in order (for streaming) instead of rarest first.</summary>
+    public bool Sequential { get; init; }
+
+    /// <summary>Peers to connect to at once (source <see cref="PeerSource.Explicit"/>).</summary>
+    public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
+
+    /// <summary>Verified pieces a peer may send in pieces that then fail their hash check before it is banned.</summary>
+    public int MaxHashFailuresPerPeer { get; init; } = 2;
+
+    /// <summary>Where the resume data is kept (default: <c>.&lt;info hash&gt;.resume</c> in <see cref="SaveDirectory"/>).</summary>
+    public string? ResumeFilePath { get; init; }
+
+    /// <summary>How often resume data is written while the torrent runs.</summary>
+    public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,250 @@
+using System.Buffers;
+using BitTorrent.Metainfo;
+using Microsoft.Win32.SafeHandles;
+
+namespace BitTorrent.Storage;
+
+/// <summary>
+/// The pieces of one torrent on disk. A piece maps to regions of one or more files (in torrent order); each region is
+/// read or written with positional I/O (<see cref="RandomAccess"/>), so concurrent calls on different pieces are safe.
+/// Pad files (BEP 47) are never written and read as zeros. Files are created sparse at their full length on their
+/// first write (an empty file with the piece it sits in). Files with priority <see cref="FilePriority.Skip"/> are not created: the bytes of a piece that fall in
+/// a skipped file (a piece shared with a wanted neighbour) go to a sparse part file, <c>.&lt;info hash&gt;.parts</c> in
+/// the target directory, at their torrent offset, and move into the real file when it becomes wanted. Every failure
+/// is a <see cref="StorageException"/> with a typed reason.
+/// </summary>
+public sealed partial class TorrentStorage : IAsyncDisposable
+{
+    private const int CopyChunk = 1 << 20;
+    private readonly StorageFiles _files;
+    private readonly int[] _priorities; // FilePriority values, read and swapped atomically
+    private readonly StorageOptions _options;
+    private readonly Dictionary<int, int[]> _emptyFiles;
+
+    /// <summary>Prepares storage for <paramref name="info"/> under <paramref name="directory"/>; nothing is created until a write.</summary>
+    /// <exception cref="ArgumentException">The priorities do not match the number of files.</exception>
+    public TorrentStorage(TorrentInfo info, string directory, StorageOptions? options = null)
+    {
+        Info = info ?? throw new ArgumentNullException(nameof(info));
+        _options = options ?? new StorageOptions();
+        Directory = Path.GetFullPath(directory);
+        _files = new StorageFiles(info, Directory, _options.Sparse);
+        _emptyFiles = MapEmptyFiles(info);
+        _priorities = _options.FilePriorities is { } given
+            ? given.Count == info.Files.Count ? given.Select(p => (int)p).ToArray() : throw new ArgumentException($"{given.Count} priorities for {info.Files.Count} files", nameof(options))
+            : Enumerable.Repeat((int)FilePriority.Normal, info.Files.Count).ToArray();
+    }
+
+    /// <summary>The torrent whose pieces this stores.</summary>
+    public TorrentInfo Info { get; }
+
+    /// <summary>The target directory (absolute); file paths are relative to it.</summary>
+    public string Directory { get; }
+
+    /// <summary>The part file that holds the bytes of skipped files which share a piece with wanted ones.</summary>
+    public string PartFilePath => _files.PathOf(_files.PartFile);
+
+    /// <summary>The absolute path of file <paramref name="file"/>.</summary>
+    public string GetFilePath(int file) => _files.PathOf(file);
+
+    /// <summary>The priority of file <paramref name="file"/>.</summary>
+    public FilePriority GetFilePriority(int file) => (FilePriority)Volatile.Read(ref _priorities[file]);
+
+    /// <summary>
+    /// Changes the priority of file <paramref name="file"/>. When a skipped file becomes wanted, the bytes it has in
+    /// the part file are copied into the (newly created) file first. Do not write pieces of that file meanwhile.
+    /// </summary>
+    public async ValueTask SetFilePriorityAsync(int file, FilePriority priority, CancellationToken cancellationToken = default)
+    {
+        var previous = (FilePriority)Interlocked.Exchange(ref _priorities[file], (int)priority);
+        if (previous != FilePriority.Skip || priority == FilePriority.Skip) return;
+        var entry = Info.Files[file];
+        if (entry.IsPadding || entry.Length == 0 || _files.TryOpenExisting(file) is not null) return;
+        if (_files.TryOpenExisting(_files.PartFile) is not { } part) return;
+        long end = Math.Min(entry.End, RandomAccess.GetLength(part));
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyChunk);
+        try
+        {
+            var target = _files.OpenForWrite(file);
+            for (long offset = entry.Offset; offset < end; offset += CopyChunk)
+            {
+                var chunk = buffer.AsMemory(0, (int)Math.Min(CopyChunk, end - offset));
+                int read = await ReadSlotAsync(part, _files.PartFile, chunk, offset, cancellationToken).ConfigureAwait(false);
+                if (chunk.Span[..read].ContainsAnyExcept((byte)0))
+                    await WriteSlotAsync(target, file, chunk[..read], offset - entry.Offset, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes a whole, already verified piece across the files it spans (pad-file regions are not written).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is not the size of the piece.</exception>
+    /// <exception cref="StorageException">The write failed (disk full, access denied, I/O error, path outside the directory).</exception>
+    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        int size = Info.GetPieceSize(piece);
+        if (data.Length != size) throw new ArgumentException($"piece {piece} is {size} bytes, got {data.Length}", nameof(data));
+        return WritePieceCoreAsync(piece, data, cancellationToken);
+    }
+
+    /// <summary>Reads <paramref name="destination"/>.Length bytes of piece <paramref name="piece"/> from <paramref name="begin"/> (to serve a block).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not inside the piece.</exception>
+    /// <exception cref="StorageException">
+    /// <see cref="StorageError.FileMissing"/> or <see cref="StorageError.FileTruncated"/> when the data is gone (the
+    /// piece is lost), or another reason.
+    /// </exception>
+    public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        int size = Info.GetPieceSize(piece);
+        if (begin < 0 || begin > size || destination.Length > size - begin)
+            throw new ArgumentOutOfRangeException(nameof(begin), $"{destination.Length} bytes at {begin} are outside piece {piece} of {size} bytes");
+        return ReadRangeAsync((long)piece * Info.PieceLength + begin, destination, cancellationToken);
+    }
+
+    /// <summary>Reads piece <paramref name="piece"/> back and checks its SHA-1; false when it is wrong, missing or truncated.</summary>
+    /// <exception cref="StorageException">A failure other than missing or truncated data (for example access denied).</exception>
+    public async ValueTask<bool> VerifyPieceAsync(int piece, CancellationToken cancellationToken = default)
+    {
+        int size = Info.GetPieceSize(piece);
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            return await TryReadAndVerifyAsync(piece, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Flushes written data to the device (called before resume data is saved).</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) =>
+        new(Task.Run(_files.FlushToDisk, cancellationToken));
+
+    /// <summary>Closes every file.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _files.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<bool> TryReadAndVerifyAsync(int piece, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadRangeAsync((long)piece * Info.PieceLength, buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException e) when (e.Error is StorageError.FileMissing or StorageError.FileTruncated)
+        {
+            return false;
+        }
+        return PieceHash.Verify(buffer.Span, Info.GetPieceHash(piece));
+    }
+
+    private async ValueTask WritePieceCoreAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await WriteRangeAsync((long)piece * Info.PieceLength, data, cancellationToken).ConfigureAwait(false);
+        foreach (int file in _emptyFiles.GetValueOrDefault(piece, []))
+            if (GetFilePriority(file) != FilePriority.Skip) _files.OpenForWrite(file);
+    }
+
+    /// <summary>Empty files by the piece they sit in (the piece holding their offset, or the last piece): created with it.</summary>
+    private static Dictionary<int, int[]> MapEmptyFiles(TorrentInfo info) => Enumerable.Range(0, info.Files.Count)
+        .Where(i => info.Files[i].Length == 0 && !info.Files[i].IsPadding)
+        .GroupBy(i => (int)Math.Min(info.Files[i].Offset / info.PieceLength, info.PieceCount - 1))
+        .ToDictionary(g => g.Key, g => g.ToArray());
+
+    private async ValueTask WriteRangeAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        for (int file = Info.FindFile(offset); data.Length > 0; file++)
+        {
+            var entry = Info.Files[file];
+            if (offset >= entry.End) continue;
+            int length = (int)Math.Min(data.Length, entry.End - offset);
+            if (!entry.IsPadding)
+            {
+                if (GetFilePriority(file) == FilePriority.Skip && _files.TryOpenExisting(file) is null)
+                    await WriteSlotAsync(_files.OpenForWrite(_files.PartFile), _files.PartFile, data[..length], offset, cancellationToken).ConfigureAwait(false);
+                else
+                    await WriteSlotAsync(_files.OpenForWrite(file), file, data[..length], offset - entry.Offset, cancellationToken).ConfigureAwait(false);
+            }
+            data = data[length..];
+            offset += length;
+        }
+    }
+
+    private async ValueTask ReadRangeAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (destination.Length == 0) return;
+        for (int file = Info.FindFile(offset); destination.Length > 0; file++)
+        {
+            var entry = Info.Files[file];
+            if (offset >= entry.End) continue;
+            int length = (int)Math.Min(destination.Length, entry.End - offset);
+            var (handle, slot, position) = ResolveRead(file, offset);
+            if (handle is null) destination.Span[..length].Clear();
+            else await ReadExactAsync(handle, slot, destination[..length], position, cancellationToken).ConfigureAwait(false);
+            destination = destination[length..];
+            offset += length;
+        }
+    }
+
+    /// <summary>Where the bytes of <paramref name="file"/> at torrent offset <paramref name="offset"/> are: no handle for a pad file (zeros).</summary>
+    /// <exception cref="StorageException"><see cref="StorageError.FileMissing"/>: neither the file nor (for a skipped file) the part file exists.</exception>
+    private (SafeFileHandle? Handle, int Slot, long Position) ResolveRead(int file, long offset)
+    {
+        var entry = Info.Files[file];
+        if (entry.IsPadding) return (null, file, 0);
+        if (_files.TryOpenExisting(file) is { } handle) return (handle, file, offset - entry.Offset);
+        if (GetFilePriority(file) == FilePriority.Skip && _files.TryOpenExisting(_files.PartFile) is { } partFile)
+            return (partFile, _files.PartFile, offset);
+        throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(file)}' does not exist", _files.PathOf(file));
+    }
+
+    private async ValueTask ReadExactAsync(SafeFileHandle handle, int slot, Memory<byte> destination, long position, CancellationToken cancellationToken)
+    {
+        while (destination.Length > 0)
+        {
+            int read = await ReadSlotAsync(handle, slot, destination, position, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                throw new StorageException(StorageError.FileTruncated, $"'{_files.PathOf(slot)}' ends before byte {position + destination.Length}", _files.PathOf(slot));
+            destination = destination[read..];
+            position += read;
+        }
+    }
+
+    private async ValueTask<int> ReadSlotAsync(SafeFileHandle handle, int slot, Memory<byte> destination, long position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RandomAccess.ReadAsync(handle, destination, position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(slot)}' was closed", _files.PathOf(slot), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StorageException.From(e, _files.PathOf(slot), "read");
+        }
+    }
+
+    private async ValueTask WriteSlotAsync(SafeFileHandle handle, int slot, ReadOnlyMemory<byte> data, long position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(handle, data, position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(slot)}' was closed", _files.PathOf(slot), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw StorageException.From(e, _files.PathOf(slot), "write");
+        }
+    }
+}
