@@ -40,14 +40,4 @@ public static class CompactPeers
             peers.Add(new TrackerPeer(new IPEndPoint(address, port)));
         }
     }
-
-    /// <summary>Writes <paramref name="peer"/> as a compact entry (6 bytes for IPv4, 18 for IPv6) and returns its length.</summary>
-    public static int Write(IPEndPoint peer, Span<byte> destination)
-    {
-        ArgumentNullException.ThrowIfNull(peer);
-        if (!peer.Address.TryWriteBytes(destination, out int written))
-            throw new ArgumentException("destination is too small", nameof(destination));
-        BinaryPrimitives.WriteUInt16BigEndian(destination[written..], (ushort)peer.Port);
-        return written + 2;
-    }
 }
