@@ -30,6 +30,7 @@ public static class CompactPeers
         int count = data.Length / entryLength;
         if (count > maxPeers - peers.Count)
             throw new TrackerException(tracker, TrackerError.TooManyPeers, $"more than {maxPeers} peers");
+        peers.EnsureCapacity(peers.Count + count);
         int addressLength = entryLength - 2;
         for (int i = 0; i < count; i++)
         {
@@ -38,15 +39,5 @@ public static class CompactPeers
             int port = BinaryPrimitives.ReadUInt16BigEndian(entry[addressLength..]);
             peers.Add(new TrackerPeer(new IPEndPoint(address, port)));
         }
-    }
-
-    /// <summary>Writes <paramref name="peer"/> as a compact entry (6 bytes for IPv4, 18 for IPv6) and returns its length.</summary>
-    public static int Write(IPEndPoint peer, Span<byte> destination)
-    {
-        ArgumentNullException.ThrowIfNull(peer);
-        if (!peer.Address.TryWriteBytes(destination, out int written))
-            throw new ArgumentException("destination is too small", nameof(destination));
-        BinaryPrimitives.WriteUInt16BigEndian(destination[written..], (ushort)peer.Port);
-        return written + 2;
     }
 }

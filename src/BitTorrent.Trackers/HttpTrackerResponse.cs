@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
 using BitTorrent.Bencode;
@@ -101,7 +102,7 @@ public static class HttpTrackerResponse
                 else reader.ReadRawValue();
             }
             // A host name instead of an address, a missing or out-of-range port: that one entry is skipped.
-            if (port is < 1 or > 65535 || !IPAddress.TryParse(Text(ip), out var address)) continue;
+            if (port is < 1 or > 65535 || !TryParseAddress(ip, out var address)) continue;
             PeerId? peerId = id.Length == PeerId.Length ? new PeerId(id) : null;
             peers.Add(new TrackerPeer(new IPEndPoint(address, (int)port), peerId));
         }
@@ -171,6 +172,15 @@ public static class HttpTrackerResponse
         }
         infoHash = new InfoHash(bytes);
         return true;
+    }
+
+    private static bool TryParseAddress(ReadOnlySpan<byte> ip, [NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        // The longest textual IPv6 address with a scope is well under 64 characters.
+        if (ip.Length is 0 or > 64) return false;
+        Span<char> chars = stackalloc char[64];
+        return Encoding.UTF8.TryGetChars(ip, chars, out int count) && IPAddress.TryParse(chars[..count], out address);
     }
 
     private static void RequireDictionary(ref BencodeReader reader, Uri tracker)
