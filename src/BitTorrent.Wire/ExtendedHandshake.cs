@@ -28,6 +28,12 @@ public sealed class ExtendedHandshake
         _p = p is > 0 and <= 65535 ? (int)p : 0;
     }
 
+    /// <summary>The longest extension name kept from <c>m</c>; longer names are ignored.</summary>
+    public const int MaxNameLength = 64;
+
+    /// <summary>The most <c>m</c> entries kept (the first ones); the rest are ignored.</summary>
+    public const int MaxExtensions = 128;
+
     /// <summary>Reads an extended handshake payload (after the extended id byte).</summary>
     /// <exception cref="BencodeException">Not a bencoded dictionary, or beyond the limits.</exception>
     public static ExtendedHandshake Parse(ReadOnlySpan<byte> payload)
@@ -59,7 +65,7 @@ public sealed class ExtendedHandshake
         while (!reader.TryReadEnd())
         {
             var name = reader.ReadString();
-            if (reader.Peek() != BencodeToken.Integer)
+            if (reader.Peek() != BencodeToken.Integer || name.Length > MaxNameLength || count + (overflow?.Count ?? 0) >= MaxExtensions)
             {
                 reader.ReadRawValue();
                 continue;

@@ -27,7 +27,7 @@ public sealed partial class Wire
         }
     }
 
-    /// <summary>The peer's extension ids: name to id, from its <c>m</c> (merged across handshakes, 0 removes).</summary>
+    /// <summary>The peer's extension ids: name to id, from the <c>m</c> of its latest extended handshake (each one replaces the last).</summary>
     public IReadOnlyDictionary<string, byte> PeerExtendedMapping
     {
         get { lock (_gate) return new Dictionary<string, byte>(_peerExtendedMapping); }
@@ -128,6 +128,7 @@ public sealed partial class Wire
         IWireExtension? extension;
         lock (_gate) extension = id <= _extensions.Count ? _extensions[id - 1] : null;
         extension?.OnMessage(payload);
+        if (IsClosed) return; // the extension closed the wire: nothing more is raised
         ExtendedMessageReceived?.Invoke(this, new ExtendedMessageEventArgs(id, extension?.Name, payload.ToArray()));
     }
 
@@ -148,20 +149,28 @@ public sealed partial class Wire
         lock (_gate)
         {
             PeerExtendedHandshake = handshake;
+            // A repeated handshake replaces the mapping, so a peer cannot grow it by naming new extensions each time.
+            _peerExtendedMapping.Clear();
             foreach (var (name, id) in handshake.M)
-            {
                 if (id is > 0 and <= 255) _peerExtendedMapping[name] = (byte)id;
-                else if (id == 0) _peerExtendedMapping.Remove(name);
-            }
-            if (handshake.Reqq is long reqq and > 0) _peerQueueLimit = (int)Math.Min(reqq, MaxHonouredReqq);
+            // One below the peer's reqq: Transmission advertises 512 and rejects the 512th, late.
+            if (handshake.Reqq is long reqq and > 0) _peerQueueLimit = (int)Math.Clamp(reqq - 1, 1, MaxHonouredReqq);
             foreach (var extension in _extensions)
                 if (_peerExtendedMapping.ContainsKey(extension.Name)) supported.Add(extension);
             SendQueuedRequests();
         }
-        foreach (var extension in supported) extension.OnExtendedHandshake(handshake);
+        foreach (var extension in supported)
+        {
+            if (IsClosed) return;
+            extension.OnExtendedHandshake(handshake);
+        }
+        if (IsClosed) return;
         ExtendedHandshakeReceived?.Invoke(this, new ExtendedHandshakeEventArgs(handshake));
     }
 
-    /// <summary>The largest peer <c>reqq</c> we fill (libtorrent advertises 2000; more only costs memory on both sides).</summary>
-    public const int MaxHonouredReqq = 2000;
+    /// <summary>
+    /// The most requests we keep in flight however large the peer's <c>reqq</c> (about libtorrent's 500; more only costs
+    /// memory on both sides). Below it we keep one less than the peer advertises.
+    /// </summary>
+    public const int MaxHonouredReqq = 500;
 }

@@ -108,7 +108,7 @@ public sealed partial class Wire
             StopHandshakeTimer();
         }
         OnHandshake(new HandshakeEventArgs(new InfoHash(handshake.Slice(28, 20)), new PeerId(handshake.Slice(48, 20)),
-            MessageWriter.ReadReserved(handshake.Slice(20, 8))));
+            MessageWriter.ReadReserved(handshake.Slice(20, 8)), System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(handshake.Slice(20, 8))));
         return true;
     }
 
@@ -148,7 +148,7 @@ public sealed partial class Wire
 
     private bool CheckPieceIndex(MessageId id, int index)
     {
-        int limit = _options.PieceCount ?? BitField.DefaultMaxLength;
+        int limit = PieceCount ?? PeerPieces.MaxLength;
         if ((uint)index < (uint)limit) return true;
         Close(WireCloseReason.InvalidMessage, $"{id} for piece {(uint)index}, outside 0..{limit - 1}", null);
         return false;

@@ -301,55 +301,6 @@ public sealed partial class Wire
         (interested ? PeerInterestedReceived : PeerUninterestedReceived)?.Invoke(this, EventArgs.Empty);
     }
 
-    private void OnHave(int index)
-    {
-        if (!CheckPieceIndex(MessageId.Have, index)) return;
-        lock (_gate)
-        {
-            if (PeerPieces.Get(index)) return;
-            PeerPieces.Set(index);
-        }
-        HaveReceived?.Invoke(this, new PieceIndexEventArgs(index));
-    }
-
-    private void OnBitfield(ReadOnlySequence<byte> payload)
-    {
-        int length = (int)payload.Length;
-        int pieces;
-        if (_options.PieceCount is int count)
-        {
-            if (length != (count + 7) / 8)
-            {
-                Close(WireCloseReason.InvalidMessage, $"bitfield of {length} bytes for {count} pieces", null);
-                return;
-            }
-            pieces = count;
-        }
-        else
-        {
-            if (length > (PeerPieces.MaxLength + 7) / 8)
-            {
-                Close(WireCloseReason.InvalidMessage, $"bitfield of {length} bytes exceeds {PeerPieces.MaxLength} pieces", null);
-                return;
-            }
-            pieces = Math.Min(length * 8, PeerPieces.MaxLength);
-        }
-        lock (_gate) PeerPieces.Load(ToArray(payload), pieces);
-        BitfieldReceived?.Invoke(this, new BitfieldEventArgs(PeerPieces));
-    }
-
-    private void OnHaveAll()
-    {
-        lock (_gate) PeerPieces.SetAll();
-        HaveAllReceived?.Invoke(this, EventArgs.Empty);
-    }
-
-    private void OnHaveNone()
-    {
-        lock (_gate) PeerPieces.Clear();
-        HaveNoneReceived?.Invoke(this, EventArgs.Empty);
-    }
-
     private void OnSuggest(int index)
     {
         if (CheckPieceIndex(MessageId.Suggest, index)) SuggestReceived?.Invoke(this, new PieceIndexEventArgs(index));

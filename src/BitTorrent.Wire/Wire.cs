@@ -50,6 +50,7 @@ public sealed partial class Wire : IAsyncDisposable
         _downloadMeter = new SpeedMeter(_options.TimeProvider);
         PeerPieces = new BitField(0, _options.PieceCount ?? BitField.DefaultMaxLength);
         if (_options.PieceCount is int count) PeerPieces.SetLength(count);
+        _pieceCount = _options.PieceCount;
         _peerQueueLimit = _options.DefaultPeerRequestQueue;
         _returnRequest = request =>
         {

@@ -1,8 +1,25 @@
 namespace BitTorrent.Wire;
 
 /// <summary>The peer's BEP 3 handshake.</summary>
-public sealed class HandshakeEventArgs(InfoHash infoHash, PeerId peerId, WireExtensions extensions) : EventArgs
+public sealed class HandshakeEventArgs(InfoHash infoHash, PeerId peerId, WireExtensions extensions, ulong reserved = 0) : EventArgs
 {
+    /// <summary>
+    /// All 8 reserved bytes as sent, big-endian (byte 0 is the most significant), including bits this wire does not
+    /// act on: clients and crawlers identify peers by them.
+    /// </summary>
+    public ulong Reserved { get; } = reserved;
+
+    /// <summary>The 8 reserved bytes in wire order (a copy).</summary>
+    public byte[] ReservedBytes
+    {
+        get
+        {
+            var bytes = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(bytes, Reserved);
+            return bytes;
+        }
+    }
+
     /// <summary>The info hash the peer named.</summary>
     public InfoHash InfoHash { get; } = infoHash;
 

@@ -51,7 +51,7 @@ public class HandshakeTests
         Assert.Equal(1234, handshake.MetadataSize);
         Assert.StartsWith("BitTorrent.NET", handshake.V);
         Assert.Equal(1, pair.B.PeerExtendedMapping["x_two"] - 1);
-        Assert.Equal(77, pair.B.PeerRequestQueueLength);
+        Assert.Equal(76, pair.B.PeerRequestQueueLength); // one below the peer's reqq
         Assert.Equal(1, count);
         Assert.Throws<InvalidOperationException>(() => pair.A.Use(w => new NamedExtension("late")));
     }

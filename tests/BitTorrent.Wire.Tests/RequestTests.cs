@@ -166,38 +166,36 @@ public class RequestTests
     [Fact]
     public async Task Peer_reqq_limits_requests_in_flight()
     {
-        await using var pair = WirePair.Create(optionsB: new WireOptions { MaxPeerRequests = 2 });
+        await using var pair = WirePair.Create(optionsB: new WireOptions { MaxPeerRequests = 3 });
         var pending = new List<TaskCompletionSource<ReadOnlyMemory<byte>>>();
         var gotTwo = new TaskCompletionSource();
+        var gotThree = new TaskCompletionSource();
         pair.B.RequestHandler = (_, _) =>
         {
             var tcs = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (pending) { pending.Add(tcs); if (pending.Count == 2) gotTwo.TrySetResult(); }
+            lock (pending)
+            {
+                pending.Add(tcs);
+                if (pending.Count == 2) gotTwo.TrySetResult();
+                if (pending.Count == 3) gotThree.TrySetResult();
+            }
             return new ValueTask<ReadOnlyMemory<byte>>(tcs.Task);
         };
         await pair.HandshakeAsync();
         await UnchokedAsync(pair);
-        Assert.Equal(2, pair.A.PeerRequestQueueLength);
+        Assert.Equal(2, pair.A.PeerRequestQueueLength); // one below the advertised 3
         var requests = Enumerable.Range(0, 4).Select(i => pair.A.RequestAsync(i, 0, 4).AsTask()).ToArray();
         await gotTwo.Task.Within();
         Assert.Equal(4, pair.A.Requests.Count);
         Assert.Equal(2, pair.B.PeerRequests.Count);
         lock (pending) pending[0].SetResult(new byte[4]);
         await requests[0].Within();
-        // Completing one lets the next go out; the peer never sees more than two.
-        await WaitUntil(() => { lock (pending) return pending.Count == 3; });
-        Assert.True(pair.B.PeerRequests.Count <= 2);
+        // Completing one lets exactly the next go out; the peer never sees more than two.
+        await gotThree.Task.Within();
+        Assert.Equal(2, pair.B.PeerRequests.Count);
+        Assert.Equal(3, pair.A.Requests.Count);
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TestIds.Bound;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException();
-            await Task.Yield();
-        }
-    }
 
     [Fact]
     public async Task Timeout_fails_the_oldest_request_each_period_and_keeps_the_wire()
@@ -205,7 +203,8 @@ public class RequestTests
         var time = new FakeTimeProvider();
         await using var pair = WirePair.Create(new WireOptions { TimeProvider = time });
         var received = 0;
-        pair.B.RequestReceived += (_, _) => Interlocked.Increment(ref received);
+        var gotThree = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pair.B.RequestReceived += (_, _) => { if (Interlocked.Increment(ref received) == 3) gotThree.TrySetResult(); };
         await pair.HandshakeAsync();
         await UnchokedAsync(pair);
         pair.A.RequestTimeout = TimeSpan.FromSeconds(1);
@@ -213,7 +212,7 @@ public class RequestTests
         var threeTimeouts = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         pair.A.RequestTimedOut += (_, _) => { if (Interlocked.Increment(ref timeouts) == 3) threeTimeouts.TrySetResult(); };
         var requests = Enumerable.Range(0, 3).Select(i => pair.A.RequestAsync(i, 0, 16384).AsTask()).ToArray();
-        await WaitUntil(() => Volatile.Read(ref received) == 3);
+        await gotThree.Task.Within();
 
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.All(requests, r => Assert.False(r.IsCompleted));

@@ -43,6 +43,41 @@ internal static class WireTransfer
         return (leecher, new global::BitTorrent.Wire.Wire(await accept));
     }
 
+    /// <summary>
+    /// Both wires serve and download at once over one connection, each <paramref name="blocks"/>/2 blocks into caller
+    /// buffers with <paramref name="depth"/> requests in flight: the same bytes as the one-way run, both directions busy.
+    /// </summary>
+    public static async Task RunBidirectionalAsync(int blocks, int depth)
+    {
+        var hash = InfoHash.Parse("0101010101010101010101010101010101010101");
+        var data = new byte[Block];
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accept = listener.AcceptSocketAsync();
+        await using var a = await global::BitTorrent.Wire.Wire.ConnectAsync((IPEndPoint)listener.LocalEndpoint);
+        await using var b = new global::BitTorrent.Wire.Wire(await accept);
+        var unchoked = new List<Task>();
+        foreach (var wire in new[] { a, b })
+        {
+            var self = wire;
+            self.RequestHandler = (_, _) => ValueTask.FromResult<ReadOnlyMemory<byte>>(data);
+            self.PeerInterestedReceived += (_, _) => self.Unchoke();
+            var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            self.PeerUnchoked += (_, _) => tcs.TrySetResult();
+            unchoked.Add(tcs.Task);
+        }
+        b.HandshakeReceived += (_, _) => b.Handshake(hash, PeerId.CreateRandom());
+        b.Start();
+        a.Handshake(hash, PeerId.CreateRandom());
+        a.Interested();
+        b.Interested();
+        await Task.WhenAll(unchoked);
+        var none = new SteadyState(0);
+        await Task.WhenAll(
+            Task.Run(() => PumpIntoBuffersAsync(a, blocks / 2, depth, none)),
+            Task.Run(() => PumpIntoBuffersAsync(b, blocks - blocks / 2, depth, new SteadyState(0))));
+    }
+
     /// <summary>Each completed request hands out a new 16 KiB array.</summary>
     private static async Task PumpArraysAsync(global::BitTorrent.Wire.Wire leecher, int blocks, int depth, SteadyState steady)
     {
