@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""A libtorrent 2.0 session seeding or downloading one torrent on 127.0.0.1, for the BitTorrent.Client interop tests.
+
+Usage: /usr/bin/python3 engine-libtorrent.py '<json options>'
+  torrent     path of the .torrent file
+  savePath    the directory the torrent's data is (or goes) under
+  connect     a port on 127.0.0.1 to dial once the torrent is added (optional)
+  lifetime    seconds before the process exits on its own (default 120)
+
+Reports one JSON object per line on stdout:
+  {"event":"ready","port":P}        once the torrent is added and checked
+  {"event":"finished","cpuSeconds":c,"maxRssKiB":k}  once every piece is downloaded and verified (at once for a
+                                    complete seed), with this process's CPU time and peak resident set so far
+  {"event":"peer-connected"|"peer-disconnected"|"peer-error","endpoint":..., "message":...}
+Everything listens on and dials 127.0.0.1 only; DHT, LSD, UPnP, NAT-PMP, uTP and encryption are off.
+"""
+import json
+import resource
+import sys
+import time
+
+import libtorrent as lt
+
+options = json.loads(sys.argv[1])
+deadline = time.monotonic() + float(options.get("lifetime", 120))
+
+
+def emit(event, **fields):
+    fields["event"] = event
+    sys.stdout.write(json.dumps(fields) + "\n")
+    sys.stdout.flush()
+
+
+settings = {
+    "listen_interfaces": "127.0.0.1:0",
+    "outgoing_interfaces": "127.0.0.1",
+    "enable_dht": False,
+    "dht_bootstrap_nodes": "",
+    "enable_lsd": False,
+    "enable_upnp": False,
+    "enable_natpmp": False,
+    "allow_multiple_connections_per_ip": True,
+    "enable_outgoing_utp": False,
+    "enable_incoming_utp": False,
+    "out_enc_policy": int(lt.enc_policy.disabled),
+    "in_enc_policy": int(lt.enc_policy.enabled),
+    "alert_mask": int(lt.alert.category_t.error_notification | lt.alert.category_t.peer_notification
+                      | lt.alert.category_t.status_notification | lt.alert.category_t.connect_notification),
+}
+session = lt.session(settings)
+params = lt.add_torrent_params()
+params.ti = lt.torrent_info(options["torrent"])
+params.save_path = options["savePath"]
+handle = session.add_torrent(params)
+
+ready = finished = False
+while time.monotonic() < deadline:
+    status = handle.status()
+    if not ready and status.state not in (lt.torrent_status.checking_files, lt.torrent_status.checking_resume_data):
+        ready = True
+        emit("ready", port=session.listen_port())
+        if options.get("connect"):
+            handle.connect_peer(("127.0.0.1", int(options["connect"])))
+    if ready and not finished and status.is_seeding:
+        finished = True
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        emit("finished", cpuSeconds=usage.ru_utime + usage.ru_stime, maxRssKiB=usage.ru_maxrss)
+    for alert in session.pop_alerts():
+        if isinstance(alert, lt.peer_connect_alert):
+            emit("peer-connected", endpoint="%s:%d" % alert.endpoint)
+        elif isinstance(alert, lt.peer_disconnected_alert):
+            emit("peer-disconnected", endpoint="%s:%d" % alert.endpoint, message=alert.message())
+        elif isinstance(alert, lt.peer_error_alert):
+            emit("peer-error", endpoint="%s:%d" % alert.endpoint, message=alert.message())
+    time.sleep(0.05)
+emit("lifetime-expired")
