@@ -29,6 +29,8 @@ public sealed partial class Wire : IAsyncDisposable
     private readonly SpeedMeter _uploadMeter;
     private readonly SpeedMeter _downloadMeter;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closeDeadline = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITimer? _closeTimer;
     private int _started;
     private bool _closed;
     private ITimer? _keepAliveTimer;
@@ -237,6 +239,10 @@ public sealed partial class Wire : IAsyncDisposable
             _timeoutTimer?.Dispose();
             _timeoutTimer = null;
             StopTimeouts();
+            // Armed here, not when the close sequence gets to it: the deadline counts from End() on the wire's clock.
+            if (reason == WireCloseReason.LocalEnd)
+                _closeTimer = TimeProvider.CreateTimer(static s => ((Wire)s!)._closeDeadline.TrySetResult(), this,
+                    _options.CloseTimeout, Timeout.InfiniteTimeSpan);
         }
         if (reason == WireCloseReason.LocalEnd) _logger.LogDebug("wire closed by us");
         else _logger.LogDebug("wire closed: {Reason} {Message}", reason, message);
@@ -270,14 +276,13 @@ public sealed partial class Wire : IAsyncDisposable
         {
             // A graceful end flushes what is queued, but a peer that stops reading cannot hold the wire open.
             await _closing.Token.WhenCanceled().ConfigureAwait(false);
-            if (CloseReason?.Reason == WireCloseReason.LocalEnd) await send.WaitAsync(_options.CloseTimeout, TimeProvider).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _outbound.Stop();
+            if (CloseReason?.Reason == WireCloseReason.LocalEnd
+                && await Task.WhenAny(send, _closeDeadline.Task).ConfigureAwait(false) != send)
+                _outbound.Stop();
         }
         finally
         {
+            lock (_gate) _closeTimer?.Dispose();
             await read.ConfigureAwait(false);
             await _closedRaised.Task.ConfigureAwait(false);
             try

@@ -44,8 +44,13 @@ internal sealed class RawPeer : IAsyncDisposable
     public async Task<string> ReceiveHexAsync(int count) => Convert.ToHexStringLower(await ReceiveAsync(count));
 
     /// <summary>Completes the handshake from the raw side with the given reserved bytes, and consumes the wire's handshake.</summary>
+    /// Returns once the wire has taken the handshake in (or closed), so a test's next step, such as advancing a fake
+    /// clock past the handshake timeout, cannot race the read loop.
     public async Task HandshakeAsync(string reservedHex = "0000000000100004", WireExtensions ours = WireExtensions.Fast)
     {
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Wire.HandshakeReceived += (_, _) => taken.TrySetResult();
+        Wire.Closed += (_, _) => taken.TrySetResult();
         Wire.Start();
         Wire.Handshake(TestIds.Hash, TestIds.IdA, ours);
         await ReceiveAsync(68);
@@ -53,6 +58,7 @@ internal sealed class RawPeer : IAsyncDisposable
         MessageWriter.WriteHandshake(peer, TestIds.Hash, TestIds.IdB, WireExtensions.None);
         Convert.FromHexString(reservedHex).CopyTo(peer, 20);
         await SendAsync(peer);
+        await taken.Task.WaitAsync(TestIds.Bound);
     }
 
     public async ValueTask DisposeAsync()
