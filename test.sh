@@ -5,7 +5,8 @@ cd "$(dirname "$0")"
 scripts/install-test-deps.sh
 log="$(mktemp)"
 set +e
-dotnet test BitTorrent.slnx -c Release --nologo 2>&1 | tee "$log"
+# A test host that makes no progress for 10 minutes is stopped and reported, so a hang fails the run instead of stalling it.
+dotnet test BitTorrent.slnx -c Release --nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over all test projects, counted from dotnet test's per-project summaries.

@@ -23,7 +23,29 @@ public sealed partial class Wire
                 MarkReceived();
                 var buffer = result.Buffer;
                 SequencePosition consumed;
-                lock (_eventLock) consumed = Process(buffer);
+                Exception? handlerFailure = null;
+                // The handler's exception is caught inside the lock: let through the lock of this async method, it left
+                // the lock held under load on .NET 10 (the close events then waited for it for good; see the regression
+                // test Handlers_that_throw_on_many_busy_wires_close_every_one_of_them).
+                lock (_eventLock)
+                {
+                    try
+                    {
+                        consumed = Process(buffer);
+                    }
+                    catch (Exception ex)
+                    {
+                        handlerFailure = ex;
+                        consumed = buffer.End;
+                    }
+                }
+                if (handlerFailure is not null)
+                {
+                    // An event handler or extension hook threw on the read loop: this wire cannot go on, the process can.
+                    _logger.LogWarning(handlerFailure, "a wire event handler threw; closing the wire");
+                    Close(WireCloseReason.ApplicationError, handlerFailure.Message, handlerFailure);
+                    break;
+                }
                 if (IsClosed) break;
                 _input.AdvanceTo(consumed, buffer.End);
                 if (result.IsCompleted)
@@ -42,9 +64,9 @@ public sealed partial class Wire
         }
         catch (Exception ex)
         {
-            // An event handler or extension hook threw on the read loop: this wire cannot go on, the process can.
-            _logger.LogWarning(ex, "a wire event handler threw; closing the wire");
-            Close(WireCloseReason.ApplicationError, ex.Message, ex);
+            // The transport failed in a way of its own: this wire cannot go on, the process can.
+            _logger.LogWarning(ex, "the wire's transport failed unexpectedly; closing the wire");
+            Close(WireCloseReason.TransportError, ex.Message, ex);
         }
         finally
         {

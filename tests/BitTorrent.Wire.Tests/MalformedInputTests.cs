@@ -93,6 +93,27 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public async Task Handlers_that_throw_on_many_busy_wires_close_every_one_of_them()
+    {
+        // Regression: the read loop let the handler's exception leave its event lock, and under load a wire's lock
+        // stayed held, so its close events never ran (seen as a hang of the whole test run).
+        static async Task OneAfterAnother()
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                var raw = new RawPeer();
+                raw.Wire.HaveReceived += (_, _) => throw new InvalidOperationException("boom");
+                var closed = TestIds.Next<WireClosedEventArgs>(h => raw.Wire.Closed += h);
+                await raw.HandshakeAsync();
+                await raw.SendHexAsync("000000050400000001");
+                Assert.Equal(WireCloseReason.ApplicationError, (await closed.Within()).Reason);
+                await raw.DisposeAsync().AsTask().Within(); // bounded: a stuck close fails the test, not the run
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(OneAfterAnother)));
+    }
+
+    [Fact]
     public async Task A_duplicate_have_raises_nothing()
     {
         await using var raw = new RawPeer();
