@@ -9,14 +9,14 @@ internal sealed class PexPair
     public static IPEndPoint V4(int i, int port = 6881) => new(new IPAddress([10, 0, (byte)(i >> 8), (byte)i]), port);
     public static IPEndPoint V6(int i, int port = 6881) => new(IPAddress.Parse($"2001:db8::{i:x}"), port);
 
-    public PexPair(UtPexOptions? receiverOptions = null, bool peerSupportsPex = true)
+    public PexPair(UtPexOptions? receiverOptions = null, bool peerSupportsPex = true, UtPexOptions? senderOptions = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         WireA = new FakeExtensionWire(time);
         WireB = new FakeExtensionWire(time);
         if (peerSupportsPex) WireA.PeerExtensions.Add(ExtensionNames.UtPex);
         WireB.PeerExtensions.Add(ExtensionNames.UtPex);
-        A = new UtPex(WireA, null);
+        A = new UtPex(WireA, senderOptions);
         B = new UtPex(WireB, receiverOptions);
         WireA.OnSend = (_, payload) => B.OnMessage(payload);
         WireB.OnSend = (_, payload) => A.OnMessage(payload);

@@ -34,6 +34,26 @@ public class UtPexTests
     }
 
     [Fact]
+    public void A_first_message_delay_sends_the_first_list_early_and_then_keeps_the_interval()
+    {
+        var pair = new PexPair(senderOptions: new UtPexOptions { FirstMessageDelay = TimeSpan.FromSeconds(1) });
+        pair.A.AddPeer(V4(1));
+        pair.A.Start();
+        pair.Time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Empty(pair.WireA.Sent);
+        pair.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Single(pair.WireA.Sent);
+        Assert.Equal([V4(1)], pair.LogB.Added.Select(e => e.EndPoint));
+
+        pair.A.AddPeer(V4(2));
+        pair.Time.Advance(Interval - TimeSpan.FromMilliseconds(1));
+        Assert.Single(pair.WireA.Sent);
+        pair.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(2, pair.WireA.Sent.Count);
+        Assert.Empty(pair.LogB.Warnings);
+    }
+
+    [Fact]
     public void The_message_on_the_wire_is_the_bep11_dictionary()
     {
         var pair = new PexPair();

@@ -19,6 +19,9 @@ public sealed partial class TorrentSession
     /// <summary>Piece payload bytes sent to all peers.</summary>
     public long Uploaded => Interlocked.Read(ref _uploaded);
 
+    /// <summary>ut_pex as libtorrent runs it: the first list a second after the extended handshake, then every interval.</summary>
+    private static readonly UtPexOptions PexOptions = new() { FirstMessageDelay = TimeSpan.FromSeconds(1) };
+
     private WireExtensions OurExtensions => WireExtensions.Fast | (_engine.Dht is null ? 0 : WireExtensions.Dht);
 
     private void AddCandidate(IPEndPoint endPoint, PeerSource source)
@@ -113,7 +116,7 @@ public sealed partial class TorrentSession
     {
         var wire = peer.Wire;
         wire.ExtendedHandshake["p"] = _engine.ListenPort;
-        peer.Pex = wire.Use(w => new UtPex(w));
+        peer.Pex = wire.Use(w => new UtPex(w, PexOptions));
         peer.DontHave = wire.Use(w => new LtDontHave(w));
         peer.Metadata = _info is { } info ? wire.Use(w => new UtMetadata(w, info.RawInfo)) : wire.Use(w => new UtMetadata(w));
         wire.Closed += (_, e) => _loop.Post(() => OnClosed(peer, e));

@@ -72,7 +72,7 @@ public sealed partial class UtPex : IDisposable
 
     /// <summary>
     /// Starts (or restarts) sending the pending peers every <see cref="UtPexOptions.Interval"/>. Nothing is sent at
-    /// once: the first message goes out one interval after this call.
+    /// once: the first message goes out <see cref="UtPexOptions.FirstMessageDelay"/> (by default one interval) after this call.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The extension was disposed.</exception>
     public void Start()
@@ -81,7 +81,7 @@ public sealed partial class UtPex : IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _timer?.Dispose();
-            _timer = _wire.TimeProvider.CreateTimer(_ => SendPending(), null, _options.Interval, _options.Interval);
+            _timer = _wire.TimeProvider.CreateTimer(_ => SendPending(), null, _options.FirstMessageDelay ?? _options.Interval, _options.Interval);
         }
     }
 

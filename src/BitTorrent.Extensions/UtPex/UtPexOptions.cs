@@ -9,6 +9,13 @@ public sealed record UtPexOptions
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(65);
 
     /// <summary>
+    /// How long after <see cref="UtPex.Start"/> the first message goes out; null (the default, as the npm ut_pex) waits
+    /// one <see cref="Interval"/>. A client engine sets a short delay, as libtorrent sends its first list on the first
+    /// tick after the extended handshake, so a new peer learns the swarm at once rather than a minute later.
+    /// </summary>
+    public TimeSpan? FirstMessageDelay { get; init; }
+
+    /// <summary>
     /// The window of the flood rule (60 s): a peer whose <see cref="MaxMessagesPerFloodWindow"/> + 1 most recent ut_pex
     /// messages all arrived within this window is disconnected. Measured with monotonic timestamps of the wire's
     /// <c>TimeProvider</c>, so a wall-clock step changes nothing.
