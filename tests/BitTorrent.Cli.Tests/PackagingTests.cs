@@ -19,6 +19,8 @@ public class PackagingTests
 
             var (installExit, installOut) = await RunAsync("dotnet", "tool", "install", "--tool-path", tools, "--add-source", feed, "BitTorrent.Cli");
             Assert.True(installExit == 0, installOut);
+            // The NDJSON schema ships beside the tool, once.
+            Assert.Single(Directory.GetFiles(tools, "ndjson.schema.json", SearchOption.AllDirectories));
 
             var (exit, output) = await RunAsync(Path.Combine(tools, "bt"), "--version");
             Assert.Equal(0, exit);

@@ -17,6 +17,11 @@ public sealed partial class TorrentSession
     private readonly HashSet<PeerId> _bannedPeerIds = [];
     private readonly Dictionary<Peer, PeerHandle> _handles = [];
     private readonly Dictionary<PeerHandle, Peer> _byHandle = [];
+
+    /// <summary>Addresses of the last <see cref="DepartedSendersKept"/> peers that left, so a piece they sent that fails its check later still names them.</summary>
+    private readonly Dictionary<PeerHandle, IPEndPoint> _departed = [];
+    private readonly Queue<PeerHandle> _departedOrder = new();
+    private const int DepartedSendersKept = 256;
     private PiecePicker? _picker;
     private BitField _have = new();
     private int _nextHandle;
@@ -96,6 +101,9 @@ public sealed partial class TorrentSession
         _picker?.RemovePeer(handle);
         _choker.RemovePeer(handle);
         _byHandle.Remove(handle);
+        _departed[handle] = peer.EndPoint;
+        _departedOrder.Enqueue(handle);
+        if (_departedOrder.Count > DepartedSendersKept) _departed.Remove(_departedOrder.Dequeue());
     }
 
     /// <summary>Interested exactly while the peer has a piece we want and lack.</summary>
@@ -241,7 +249,11 @@ public sealed partial class TorrentSession
         var addresses = new List<IPEndPoint>();
         foreach (var handle in senders)
         {
-            if (!_byHandle.TryGetValue(handle, out var peer)) continue;
+            if (!_byHandle.TryGetValue(handle, out var peer))
+            {
+                if (_departed.TryGetValue(handle, out var gone)) addresses.Add(gone); // banned or left since it sent its blocks
+                continue;
+            }
             addresses.Add(peer.EndPoint);
             if (++peer.HashFailures >= Options.MaxHashFailuresPerPeer) Ban(peer);
         }
