@@ -23,6 +23,7 @@ public sealed class ClientEngine : IAsyncDisposable
     private readonly IPeerTransport _transport;
     private readonly bool _ownsDht;
     private readonly HashSet<IPAddress> _localAddresses = [];
+    private readonly ITimer? _replenish;
     private int _connections;
     private int _disposed;
 
@@ -37,7 +38,15 @@ public sealed class ClientEngine : IAsyncDisposable
         Alerts = new AlertQueue(options.AlertCapacity, options.TimeProvider);
         HalfOpen = new SemaphoreSlim(options.MaxHalfOpenConnections);
         DiskWorkers = new SemaphoreSlim(Math.Max(1, options.DiskWorkers));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.UploadRateLimit);
+        UploadLimiter = new BandwidthLimiter(options.TimeProvider, options.UploadRateLimit);
+        if (!UploadLimiter.IsUnlimited)
+            _replenish = options.TimeProvider.CreateTimer(static s => ((BandwidthLimiter)s!).TryReplenish(), UploadLimiter,
+                UploadLimiter.ReplenishmentPeriod, UploadLimiter.ReplenishmentPeriod);
     }
+
+    /// <summary>The engine-wide upload limit every served block waits on (<see cref="EngineOptions.UploadRateLimit"/>).</summary>
+    internal BandwidthLimiter UploadLimiter { get; }
 
     /// <summary>Creates an engine, starts listening on <see cref="EngineOptions.ListenAddresses"/> and starts its DHT node.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The listen port could not be bound.</exception>
@@ -209,6 +218,8 @@ public sealed class ClientEngine : IAsyncDisposable
         _sessions.Clear();
         await _transport.DisposeAsync().ConfigureAwait(false);
         if (_ownsDht && Dht is not null) await Dht.DisposeAsync().ConfigureAwait(false);
+        _replenish?.Dispose();
+        UploadLimiter.Dispose();
         Alerts.Complete();
         Metrics.Dispose();
     }

@@ -52,6 +52,13 @@ public sealed record EngineOptions
     /// <summary>Logs of the engine and its parts; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
+    /// <summary>
+    /// The most bytes per second all torrents together upload (piece payload, libtorrent's <c>upload_rate_limit</c>);
+    /// 0, the default, is unlimited. Each served block waits for its bytes in one token bucket
+    /// (<see cref="BandwidthLimiter"/>), refilled every 100 ms on <see cref="TimeProvider"/>.
+    /// </summary>
+    public long UploadRateLimit { get; init; }
+
     /// <summary>Opens a torrent's storage (tests give in-memory storage); null uses files under the save directory.</summary>
     internal Func<Metainfo.TorrentInfo, TorrentOptions, IPieceStorage>? StorageFactory { get; init; }
 

@@ -5,7 +5,7 @@ namespace BitTorrent.Cli.Tests;
 public class DemoTests
 {
     [Fact]
-    public async Task Demo_swarm_completes_from_the_magnet_with_peers_from_the_dht_and_leechers_trading()
+    public async Task Demo_swarm_completes_from_the_magnet_with_peers_from_the_dht_and_pex_and_leechers_trading()
     {
         var (exit, output, error) = await CliRunner.RunAsync("--json", "demo", "--peers", "4", "--size", "6MiB", "--dht-nodes", "12",
             "--timeout", "100s");
@@ -18,8 +18,12 @@ public class DemoTests
         Assert.All(peers, p => Assert.Equal(0, p.GetProperty("hash_failures").GetInt32()));
         int pieces = events.Single(e => e.GetProperty("event").GetString() == "metadata").GetProperty("pieces").GetInt32();
         Assert.All(peers, p => Assert.Equal(pieces, p.GetProperty("pieces_verified").GetInt32()));
-        Assert.Contains(peers, p => p.GetProperty("peers_from_dht").GetInt32() > 0);
-        // Leecher-to-leecher upload is not asserted: with the final engine a 6 MiB swarm completes from the seeder alone.
         Assert.All(peers, p => Assert.True(p.GetProperty("downloaded").GetInt64() >= 6L << 20));
+        // Odd leechers find peers on the DHT; even ones run without it and meet every other leecher through PEX.
+        Assert.Contains(peers, p => p.GetProperty("peers_from_dht").GetInt32() > 0);
+        Assert.Contains(peers, p => p.GetProperty("peers_from_pex").GetInt32() > 0);
+        // The seeder uploads 1.5 MiB/s: the 24 MiB the leechers need can only come, mostly, from each other.
+        long fromLeechers = peers.Sum(p => p.GetProperty("uploaded").GetInt64());
+        Assert.True(fromLeechers >= 6L << 20, $"leechers uploaded {fromLeechers} bytes to each other");
     }
 }

@@ -30,6 +30,8 @@ public class ParsingTests
     [InlineData("dht", "put", "x", "--salt", "s")]
     [InlineData("dht", "lookup", "e3811b9539cacff680e418124272177c47477157", "--bootstrap", "nowhere")]
     [InlineData("dht", "lookup", "e3811b9539cacff680e418124272177c47477157", "--timeout", "-1s")]
+    [InlineData("get", "x.torrent", "--max-upload-rate", "fast")]
+    [InlineData("seed", "x", "--max-upload-rate", "-2MB/s")]
     [InlineData("frobnicate")]
     public async Task Bad_command_lines_exit_2_with_one_line_and_a_hint(params string[] args)
     {

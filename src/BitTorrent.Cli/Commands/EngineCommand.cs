@@ -18,6 +18,7 @@ internal static class EngineCommand
     public static readonly Option<IPEndPoint[]> DhtBootstrap = CommonOptions.EndPoints("--dht-bootstrap",
         "A DHT node to bootstrap from (repeatable); without it, the public routers.");
     public static readonly Option<bool> NoDht = new("--no-dht") { Description = "Do not use the DHT (BEP 5)." };
+    public static readonly Option<long> MaxUploadRate = CommonOptions.Rate("--max-upload-rate", "Upload at most this fast, over all peers");
     public static readonly Option<bool> ShowPeers = new("--peers") { Description = "Show one row per peer in the live view." };
 
     /// <summary>Starts an engine as the options say.</summary>
@@ -28,6 +29,7 @@ internal static class EngineCommand
         {
             ListenPort = parse.GetValue(Port),
             EnableDht = !parse.GetValue(NoDht),
+            UploadRateLimit = parse.GetValue(MaxUploadRate),
             DhtBootstrapNodes = bootstrap.Length > 0 ? bootstrap : null,
             LoggerFactory = CommonOptions.CreateLoggerFactory(parse),
         }, cancellationToken);

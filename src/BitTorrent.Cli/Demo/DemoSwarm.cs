@@ -10,9 +10,11 @@ namespace BitTorrent.Cli.Demo;
 
 /// <summary>
 /// A whole swarm in one process on loopback: a DHT of <see cref="DemoOptions.DhtNodes"/> nodes, one seeder engine with
-/// generated multi-file content, and <see cref="DemoOptions.Leechers"/> leecher engines that start from the magnet link
-/// alone. Leechers find peers through the DHT and PEX, fetch the info dictionary with ut_metadata and download from the
-/// seeder and from each other. Nothing leaves 127.0.0.1.
+/// generated multi-file content, and <see cref="DemoOptions.Leechers"/> leecher engines that start from the magnet link.
+/// Odd leechers find the seeder and each other on the DHT; even ones run without a DHT node and start from a magnet
+/// that names the seeder (<c>x.pe</c>), so every other peer they meet comes through PEX. All fetch the info dictionary
+/// with ut_metadata. The seeder uploads at most a quarter of the content per second (at least 1 MiB/s), so one copy
+/// takes it about four seconds and the leechers get most of the data from each other. Nothing leaves 127.0.0.1.
 /// </summary>
 internal sealed class DemoSwarm(DemoOptions options, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
@@ -48,20 +50,22 @@ internal sealed class DemoSwarm(DemoOptions options, ILoggerFactory loggerFactor
         var infoHash = Torrent.Info.InfoHash;
         foreach (var node in _dht) node.Announced += (_, e) => { if (e.InfoHash == infoHash) announced.TrySetResult(); };
 
-        var seederEngine = await StartEngineAsync(bootstrap, cancellationToken);
+        var seederEngine = await StartEngineAsync(bootstrap, cancellationToken, uploadRateLimit: Math.Max(1L << 20, options.Size / 4));
         Seeder = await seederEngine.AddAsync(Torrent, new TorrentOptions { SaveDirectory = Path.Combine(_root, "seeder") }, cancellationToken);
         _readers.Add(DrainAsync(seederEngine, null));
         await announced.Task.WaitAsync(cancellationToken);
         var magnet = new MagnetLink(infoHash, Torrent.Info.Name);
-        progress($"seeder: announced on the DHT, port {seederEngine.ListenPort}; leechers start from {magnet}");
+        var withSeeder = new MagnetLink(infoHash, Torrent.Info.Name, peers: [new IPEndPoint(IPAddress.Loopback, seederEngine.ListenPort)]);
+        progress($"seeder: announced on the DHT, port {seederEngine.ListenPort}; odd leechers start from {magnet}, even ones (no DHT) from {withSeeder}");
 
         for (int i = 0; i < options.Leechers; i++)
         {
-            var engine = await StartEngineAsync(bootstrap, cancellationToken);
+            bool dht = i % 2 == 0; // leecher 1, 3, 5, ... (index 0, 2, 4, ...)
+            var engine = await StartEngineAsync(dht ? bootstrap : null, cancellationToken);
             var peer = new DemoPeer($"leecher {i + 1}", engine, TimeProvider.System);
             _leechers.Add(peer);
             _readers.Add(DrainAsync(engine, peer));
-            peer.Session = await engine.AddAsync(magnet, new TorrentOptions
+            peer.Session = await engine.AddAsync(dht ? magnet : withSeeder, new TorrentOptions
             {
                 SaveDirectory = Path.Combine(_root, $"leecher-{i + 1}"),
                 SeedAfterDownload = true,
@@ -102,12 +106,16 @@ internal sealed class DemoSwarm(DemoOptions options, ILoggerFactory loggerFactor
         return [.. _dht.Take(4).Select(n => (EndPoint)new IPEndPoint(IPAddress.Loopback, n.LocalEndPoint!.Port))];
     }
 
-    private async Task<ClientEngine> StartEngineAsync(IReadOnlyList<EndPoint> bootstrap, CancellationToken cancellationToken)
+    /// <summary>An engine on loopback; with <paramref name="bootstrap"/> null it runs without a DHT node.</summary>
+    private async Task<ClientEngine> StartEngineAsync(IReadOnlyList<EndPoint>? bootstrap, CancellationToken cancellationToken,
+        long uploadRateLimit = 0)
     {
         var engine = await ClientEngine.StartAsync(new EngineOptions
         {
+            UploadRateLimit = uploadRateLimit,
             ListenAddresses = [IPAddress.Loopback],
-            DhtBootstrapNodes = bootstrap,
+            EnableDht = bootstrap is not null,
+            DhtBootstrapNodes = bootstrap ?? [],
             LoggerFactory = loggerFactory,
         }, cancellationToken);
         _engines.Add(engine);

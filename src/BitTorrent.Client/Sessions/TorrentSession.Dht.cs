@@ -10,10 +10,13 @@ public sealed partial class TorrentSession
     private long _nextDhtTick;
     private bool _dhtBusy;
 
-    /// <summary>Announces our listen port on the DHT and dials the peers the lookup finds (public torrents only).</summary>
+    /// <summary>
+    /// Announces our listen port on the DHT and dials the peers the lookup finds (public torrents only), once the torrent
+    /// accepts peers: announcing while the files are still checked sends peers to a torrent that turns them away.
+    /// </summary>
     private void MaybeAnnounceOnDht()
     {
-        if (_ticks < _nextDhtTick || _dhtBusy || _engine.Dht is not { IsListening: true } dht || _info?.IsPrivate == true) return;
+        if (!AcceptsPeers || _ticks < _nextDhtTick || _dhtBusy || _engine.Dht is not { IsListening: true } dht || _info?.IsPrivate == true) return;
         _dhtBusy = true;
         _nextDhtTick = _ticks + (_peers.Count < _engine.Options.MaxConnectionsPerTorrent / 2 ? DhtAnnounceSeconds : DhtAnnounceSecondsWhenBusy);
         _ = Task.Run(async () =>

@@ -8,7 +8,8 @@ public sealed partial class TorrentSession
 
     /// <summary>
     /// Answers a peer's request from storage (on the wire's thread, not the loop): only verified pieces are served,
-    /// anything else is refused (a reject with Fast). The wire admits requests only while we unchoke the peer.
+    /// anything else is refused (a reject with Fast). The wire admits requests only while we unchoke the peer. The
+    /// block's bytes are taken from the engine's upload limit first.
     /// </summary>
     private async ValueTask<ReadOnlyMemory<byte>> ServeAsync(BlockRequest request, CancellationToken cancellationToken)
     {
@@ -20,6 +21,7 @@ public sealed partial class TorrentSession
         {
             throw new InvalidOperationException($"piece {request.Index} is not served");
         }
+        await _engine.UploadLimiter.WaitAsync(request.Length, cancellationToken).ConfigureAwait(false);
         var block = new byte[request.Length];
         await storage.ReadAsync(request.Index, request.Begin, block, cancellationToken).ConfigureAwait(false);
         return block;
