@@ -38,7 +38,6 @@ public sealed class ClientEngine : IAsyncDisposable
         Alerts = new AlertQueue(options.AlertCapacity, options.TimeProvider);
         HalfOpen = new SemaphoreSlim(options.MaxHalfOpenConnections);
         DiskWorkers = new SemaphoreSlim(Math.Max(1, options.DiskWorkers));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.UploadRateLimit);
         UploadLimiter = new BandwidthLimiter(options.TimeProvider, options.UploadRateLimit);
         if (!UploadLimiter.IsUnlimited)
             _replenish = options.TimeProvider.CreateTimer(static s => ((BandwidthLimiter)s!).TryReplenish(), UploadLimiter,
@@ -50,9 +49,11 @@ public sealed class ClientEngine : IAsyncDisposable
 
     /// <summary>Creates an engine, starts listening on <see cref="EngineOptions.ListenAddresses"/> and starts its DHT node.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The listen port could not be bound.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="EngineOptions.UploadRateLimit"/> is negative.</exception>
     public static async Task<ClientEngine> StartAsync(EngineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EngineOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.UploadRateLimit, nameof(options.UploadRateLimit));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var transport = options.Transport
             ?? new TcpPeerTransport(options.ListenAddresses, options.ListenPort, loggerFactory.CreateLogger<TcpPeerTransport>());
