@@ -31,7 +31,7 @@ public sealed class TrackerManager : IAsyncDisposable
     private Task? _loop;
     private bool _pendingCompleted;
     private int _failedRounds;
-    private DateTimeOffset _lastAnnounce = DateTimeOffset.MinValue;
+    private long? _lastAnnounce;
     private TimeSpan _minInterval;
 
     private enum Signal { Completed, AnnounceNow }
@@ -130,30 +130,40 @@ public sealed class TrackerManager : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The announce schedule on the monotonic clock: the next round is due <c>wait</c> after the timestamp
+    /// <c>anchor</c> (a wall-clock jump never makes it early or late).
+    /// </summary>
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var due = _time.GetUtcNow();
+        long anchor = _time.GetTimestamp();
+        var wait = TimeSpan.Zero;
         while (true)
         {
-            var delay = due - _time.GetUtcNow();
+            var delay = wait - _time.GetElapsedTime(anchor);
             if (delay > TimeSpan.Zero) await WaitAsync(delay, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             while (_signals.Reader.TryRead(out var signal))
             {
-                if (signal == Signal.Completed)
-                {
-                    _pendingCompleted = true;
-                    due = _time.GetUtcNow();
-                }
-                else
-                {
-                    var allowed = _lastAnnounce + _minInterval;
-                    due = allowed > _time.GetUtcNow() ? Min(due, allowed) : _time.GetUtcNow();
-                }
+                var remaining = signal == Signal.Completed ? TimeSpan.Zero : UntilMinIntervalAllows();
+                if (remaining < wait - _time.GetElapsedTime(anchor)) (anchor, wait) = (_time.GetTimestamp(), remaining);
+                if (signal == Signal.Completed) _pendingCompleted = true;
             }
-            var roundStart = _time.GetUtcNow();
-            if (roundStart >= due) due = roundStart + await AnnounceRoundAsync(cancellationToken).ConfigureAwait(false);
+            long roundStart = _time.GetTimestamp();
+            if (_time.GetElapsedTime(anchor, roundStart) >= wait)
+            {
+                wait = await AnnounceRoundAsync(cancellationToken).ConfigureAwait(false);
+                anchor = roundStart;
+            }
         }
+    }
+
+    /// <summary>How long until the min interval since the last successful announce has passed (zero when it has).</summary>
+    private TimeSpan UntilMinIntervalAllows()
+    {
+        if (_lastAnnounce is not { } last) return TimeSpan.Zero;
+        var remaining = _minInterval - _time.GetElapsedTime(last);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -176,6 +186,7 @@ public sealed class TrackerManager : IAsyncDisposable
                 var state = _states[uri];
                 var request = Request(state, state.Started ? _pendingCompleted ? TrackerEvent.Completed : TrackerEvent.None : TrackerEvent.Started, stats);
                 var now = _time.GetUtcNow();
+                long attempt = _time.GetTimestamp();
                 try
                 {
                     var response = await _client.GetTracker(uri).AnnounceAsync(request, cancellationToken).ConfigureAwait(false);
@@ -183,7 +194,7 @@ public sealed class TrackerManager : IAsyncDisposable
                     state.TrackerId = response.TrackerId ?? state.TrackerId;
                     _pendingCompleted = false;
                     _failedRounds = 0;
-                    _lastAnnounce = now;
+                    _lastAnnounce = attempt;
                     _minInterval = response.MinInterval ?? _client.Options.MinimumInterval;
                     _tiers.Promote(uri);
                     Update(state, state.Status with
@@ -231,8 +242,6 @@ public sealed class TrackerManager : IAsyncDisposable
             _logger.LogError(e, "a tracker event handler threw");
         }
     }
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private sealed class TrackerState(TrackerStatus status)
     {
