@@ -13,7 +13,7 @@ public sealed partial class TorrentSession
     /// <summary>Announces our listen port on the DHT and dials the peers the lookup finds (public torrents only).</summary>
     private void MaybeAnnounceOnDht()
     {
-        if (_ticks < _nextDhtTick || _dhtBusy || _engine.Dht is not { IsListening: true } dht || _info?.IsPrivate == true) return;
+        if (_ticks < _nextDhtTick || _dhtBusy || _engine.Dht is not { IsListening: true } dht || IsPrivate) return;
         _dhtBusy = true;
         _nextDhtTick = _ticks + (_peers.Count < _engine.Options.MaxConnectionsPerTorrent / 2 ? DhtAnnounceSeconds : DhtAnnounceSecondsWhenBusy);
         _ = Task.Run(async () =>
