@@ -52,27 +52,93 @@ public sealed class EngineTrackerTests
         Assert.True(seederStopped.Uploaded >= total, $"uploaded {seederStopped.Uploaded}");
     }
 
+    [Theory]
+    [MemberData(nameof(Protocols))]
+    public async Task A_refusing_tracker_raises_an_alert_and_the_download_completes_from_another_source(string protocol)
+    {
+        using var content = await TestContent.CreateAsync([200_000], pieceLength: 16 * 1024);
+        await using var tracker = new ScriptedTracker(protocol) { Refusal = "unregistered torrent" };
+        await using var seeder = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        await using var leecher = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        await using var alerts = new AlertWatcher(leecher);
+        var seed = await seeder.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory });
+        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+
+        var target = content.NewDirectory("leecher");
+        var download = await leecher.AddAsync(content.Torrent, new TorrentOptions
+        {
+            SaveDirectory = target, Trackers = [tracker.Url], Peers = [LoopbackSwarmTests.EndPointOf(seeder)],
+        });
+        var error = (TrackerErrorAlert)await alerts.WaitForAsync(a => a is TrackerErrorAlert).WaitAsync(Bound);
+        Assert.Equal((tracker.Url, TrackerError.Failure, "unregistered torrent"), (error.Tracker, error.Error, error.Message));
+        await download.WaitForCompletionAsync().WaitAsync(Bound);
+        content.AssertSameFiles(target);
+        Assert.False(download.Trackers.Single().IsWorking);
+        // The refusing tracker never accepted a started announce: every retry (completing triggers one) is a started
+        // announce again, and stopping tells it nothing.
+        await download.StopAsync().AsTask().WaitAsync(Bound);
+        Assert.Equal(TrackerEvent.Started, (await tracker.NextAsync(leecher.ListenPort)).Event);
+        while (tracker.TryNext(leecher.ListenPort, out var retry)) Assert.Equal(TrackerEvent.Started, retry.Event);
+    }
+
+    [Fact]
+    public async Task Announcing_can_be_turned_off()
+    {
+        using var content = await TestContent.CreateAsync([20_000], pieceLength: 16 * 1024);
+        await using var tracker = new ScriptedTracker("http");
+        await using var engine = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        var torrent = new Torrent(content.Torrent.Info, [[tracker.Url.ToString()]]);
+        var seed = await engine.AddAsync(torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory, AnnounceToTrackers = false });
+        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        await seed.StopAsync().AsTask().WaitAsync(Bound);
+        Assert.Empty(seed.Trackers);
+        Assert.False(tracker.TryNext(engine.ListenPort, out _));
+    }
+
     [Fact]
     public async Task The_torrent_re_announces_on_the_trackers_interval_on_virtual_time()
     {
         using var content = await TestContent.CreateAsync([100_000], pieceLength: 16 * 1024);
         await using var tracker = new ScriptedTracker("http") { Interval = 120 };
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerWatchingClock();
         await using var engine = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions() with { TimeProvider = time });
-        await using var alerts = new AlertWatcher(engine);
         int port = engine.ListenPort;
+        var interval = time.NextTimer(TimeSpan.FromSeconds(120));
         await engine.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.NewDirectory("empty"), Trackers = [tracker.Url] });
 
         Assert.Equal(TrackerEvent.Started, (await tracker.NextAsync(port)).Event);
-        await Answered(alerts, 1);
+        await interval.WaitAsync(Bound);
         time.Advance(TimeSpan.FromSeconds(119));
         Assert.False(tracker.TryNext(port, out _));
+        interval = time.NextTimer(TimeSpan.FromSeconds(120));
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(new Announce(TrackerEvent.None, port, 0, 0, 100_000), await tracker.NextAsync(port));
 
-        await Answered(alerts, 2);
+        await interval.WaitAsync(Bound);
         time.Advance(TimeSpan.FromSeconds(120));
         Assert.Equal(TrackerEvent.None, (await tracker.NextAsync(port)).Event);
+    }
+
+    [Fact]
+    public async Task Stopping_waits_for_a_silent_tracker_only_until_the_stop_timeout()
+    {
+        using var content = await TestContent.CreateAsync([20_000], pieceLength: 16 * 1024);
+        await using var tracker = new ScriptedTracker("http") { IgnoreStopped = true };
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = LoopbackSwarmTests.LoopbackOptions() with { TimeProvider = time, TrackerStopTimeout = TimeSpan.FromSeconds(5) };
+        await using var engine = await ClientEngine.StartAsync(options);
+        await using var alerts = new AlertWatcher(engine);
+        var seed = await engine.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory, Trackers = [tracker.Url] });
+        Assert.Equal(TrackerEvent.Started, (await tracker.NextAsync(engine.ListenPort)).Event);
+        await Answered(alerts, 1);
+
+        var stopping = seed.StopAsync().AsTask();
+        Assert.Equal(TrackerEvent.Stopped, (await tracker.NextAsync(engine.ListenPort)).Event);
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(stopping.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await stopping.WaitAsync(Bound);
+        Assert.Equal(TorrentState.Stopped, seed.State);
     }
 
     /// <summary>Waits (bounded) for the tracker's <paramref name="count"/>-th answer, after which the next interval is armed.</summary>

@@ -37,6 +37,9 @@ internal sealed class ScriptedTracker : IAsyncDisposable
 
     public string? Refusal { get; set; }
 
+    /// <summary>Never answer a <c>stopped</c> announce (HTTP only: the connection is held open).</summary>
+    public bool IgnoreStopped { get; set; }
+
     /// <summary>The next announce from the client listening on <paramref name="port"/>, waited for at most 30 s.</summary>
     public Task<Announce> NextAsync(int port) => Log(port).Reader.ReadAsync().AsTask().WaitAsync(Bound);
 
@@ -74,6 +77,7 @@ internal sealed class ScriptedTracker : IAsyncDisposable
         var announce = new Announce(trackerEvent, int.Parse(query["port"]), long.Parse(query["uploaded"]), long.Parse(query["downloaded"]),
             long.Parse(query["left"]));
         Log(announce.Port).Writer.TryWrite(announce);
+        if (IgnoreStopped && trackerEvent == TrackerEvent.Stopped) return null;
         var body = Refusal is { } refusal
             ? new BDictionary { { "failure reason", refusal } }
             : new BDictionary { { "interval", Interval }, { "peers", CompactPeers() } };
