@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace BitTorrent.Client.Tests;
 
 /// <summary>Several of our engines over loopback TCP: peer exchange, leechers uploading to each other, magnet links.</summary>
@@ -11,7 +9,9 @@ public sealed class SwarmTests
     public async Task Eight_leechers_that_each_know_one_peer_find_others_through_pex_and_upload_to_each_other()
     {
         using var content = await TestContent.CreateAsync([1_500_000, 700_000], pieceLength: 32 * 1024);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerWatchingClock();
+        // ut_pex starts its 65 s timer when the extended handshake is in: 8 links, both ends.
+        var pexTimers = time.TimersCreated(TimeSpan.FromSeconds(65), TimeSpan.FromSeconds(65), count: 16);
         // Leechers verify pieces but cannot write any until the gate opens: no leecher completes (and leaves) before PEX ran.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var engines = new List<ClientEngine>();
@@ -40,7 +40,8 @@ public sealed class SwarmTests
             for (int i = 1; i < 9; i++)
                 await watchers[i].WaitForAsync(a => a is PeerConnectedAlert { Peer.Source: PeerSource.Explicit }).WaitAsync(Bound);
 
-            // One PEX interval (65 s) on the shared virtual clock: every wire sends the peers it knows.
+            // One PEX interval (65 s) on the shared virtual clock, once every wire's timer exists: each sends the peers it knows.
+            await pexTimers.WaitAsync(Bound);
             time.Advance(TimeSpan.FromSeconds(66));
 
             // Each leecher ends up connected to more peers than its neighbours in the chain: the rest came through PEX
