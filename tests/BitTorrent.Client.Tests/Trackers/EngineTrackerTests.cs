@@ -52,6 +52,28 @@ public sealed class EngineTrackerTests
         Assert.True(seederStopped.Uploaded >= total, $"uploaded {seederStopped.Uploaded}");
     }
 
+    [Fact]
+    public async Task A_magnet_links_tracker_leads_to_the_seeder_before_the_size_is_known()
+    {
+        using var content = await TestContent.CreateAsync([250_000, 10_000], pieceLength: 16 * 1024);
+        await using var tracker = new ScriptedTracker("udp");
+        await using var seeder = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        await using var leecher = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        var seed = await seeder.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory });
+        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        tracker.Peers = [seeder.ListenPort];
+
+        var magnet = new BitTorrent.Extensions.MagnetLink(content.Torrent.Info.InfoHash, trackers: [tracker.Url]);
+        var target = content.NewDirectory("magnet");
+        var download = await leecher.AddAsync(magnet, new TorrentOptions { SaveDirectory = target });
+        // Started at once, with a non-zero left (16 KiB) while the size is unknown: left=0 would make us a seed.
+        Assert.Equal(new Announce(TrackerEvent.Started, leecher.ListenPort, 0, 0, 16 * 1024), await tracker.NextAsync(leecher.ListenPort));
+        await download.WaitForCompletionAsync().WaitAsync(Bound);
+        content.AssertSameFiles(target);
+        var completed = await tracker.NextAsync(leecher.ListenPort);
+        Assert.Equal((TrackerEvent.Completed, 0L), (completed.Event, completed.Left));
+    }
+
     [Theory]
     [MemberData(nameof(Protocols))]
     public async Task A_refusing_tracker_raises_an_alert_and_the_download_completes_from_another_source(string protocol)
