@@ -85,19 +85,24 @@ public sealed class TrackerManager : IAsyncDisposable
     /// <summary>Announce as soon as the min interval allows (e.g. when more peers are wanted). Returns immediately.</summary>
     public void AnnounceNow() => _signals.Writer.TryWrite(Signal.AnnounceNow);
 
-    /// <summary>Stops re-announcing and announces <c>stopped</c> to every tracker that was started, concurrently.</summary>
+    /// <summary>Stops re-announcing and announces <c>stopped</c> to every tracker that was started, concurrently. When a
+    /// <see cref="Complete"/> has not been announced yet (the torrent stops as it completes), <c>completed</c> goes to each
+    /// of them first, so the tracker counts the download.</summary>
     /// <param name="cancellationToken">Bounds the wait for the trackers (a UDP tracker may retransmit for a long time).</param>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await StopLoopAsync().ConfigureAwait(false);
+        while (_signals.Reader.TryRead(out var signal)) _pendingCompleted |= signal == Signal.Completed;
         var stats = _stats();
         var started = _states.Values.Where(s => s.Started).ToArray();
         await Task.WhenAll(started.Select(async state =>
         {
-            var request = Request(state, TrackerEvent.Stopped, stats) with { NumWant = 0 };
+            var tracker = _client.GetTracker(state.Status.Uri);
             try
             {
-                await _client.GetTracker(state.Status.Uri).AnnounceAsync(request, cancellationToken).ConfigureAwait(false);
+                if (_pendingCompleted)
+                    await tracker.AnnounceAsync(Request(state, TrackerEvent.Completed, stats) with { NumWant = 0 }, cancellationToken).ConfigureAwait(false);
+                await tracker.AnnounceAsync(Request(state, TrackerEvent.Stopped, stats) with { NumWant = 0 }, cancellationToken).ConfigureAwait(false);
                 state.Started = false;
             }
             catch (TrackerException e)
