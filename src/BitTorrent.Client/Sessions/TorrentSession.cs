@@ -153,10 +153,10 @@ public sealed partial class TorrentSession
     {
         _tick?.Dispose();
         CloseAllPeers("stopped");
-        var trackers = StopTrackersAsync();
         bool failed = _state == TorrentState.Error;
         if (!failed) SetState(TorrentState.Stopped);
         _completed.TrySetException(new TorrentException(failed ? _error ?? "failed" : "the torrent was stopped"));
+        var trackers = StopTrackersAsync();
         try
         {
             await CloseStorageAsync().ConfigureAwait(false);

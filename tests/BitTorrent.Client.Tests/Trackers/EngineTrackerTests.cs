@@ -74,6 +74,30 @@ public sealed class EngineTrackerTests
         Assert.Equal((TrackerEvent.Completed, 0L), (completed.Event, completed.Left));
     }
 
+    [Fact]
+    public async Task A_torrent_that_stops_as_it_completes_announces_completed_then_stopped()
+    {
+        using var content = await TestContent.CreateAsync([120_000], pieceLength: 16 * 1024);
+        await using var tracker = new ScriptedTracker("http");
+        await using var seeder = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        await using var leecher = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
+        var seed = await seeder.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory });
+        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        tracker.Peers = [seeder.ListenPort];
+
+        var download = await leecher.AddAsync(content.Torrent, new TorrentOptions
+        {
+            SaveDirectory = content.NewDirectory("leecher"), Trackers = [tracker.Url], SeedAfterDownload = false,
+        });
+        var events = new List<TrackerEvent>();
+        while (events.LastOrDefault() != TrackerEvent.Stopped) events.Add((await tracker.NextAsync(leecher.ListenPort)).Event);
+        await download.WaitForCompletionAsync().WaitAsync(Bound);
+
+        Assert.Equal(TrackerEvent.Started, events[0]);
+        Assert.Contains(TrackerEvent.Completed, events);
+        Assert.Equal(TorrentState.Stopped, download.State);
+    }
+
     [Theory]
     [MemberData(nameof(Protocols))]
     public async Task A_refusing_tracker_raises_an_alert_and_the_download_completes_from_another_source(string protocol)
