@@ -5,6 +5,7 @@ using BitTorrent.Client.Transport;
 using BitTorrent.Dht;
 using BitTorrent.Extensions;
 using BitTorrent.Metainfo;
+using BitTorrent.Trackers;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,6 +43,12 @@ public sealed class ClientEngine : IAsyncDisposable
         if (!UploadLimiter.IsUnlimited)
             _replenish = options.TimeProvider.CreateTimer(static s => ((BandwidthLimiter)s!).TryReplenish(), UploadLimiter,
                 UploadLimiter.ReplenishmentPeriod, UploadLimiter.ReplenishmentPeriod);
+        var trackerOptions = options.TrackerOptions ?? new TrackerOptions();
+        TrackerClient = new TrackerClient(trackerOptions with
+        {
+            TimeProvider = options.TimeProvider,
+            LoggerFactory = trackerOptions.LoggerFactory ?? options.LoggerFactory,
+        });
     }
 
     /// <summary>The engine-wide upload limit every served block waits on (<see cref="EngineOptions.UploadRateLimit"/>).</summary>
@@ -117,30 +124,38 @@ public sealed class ClientEngine : IAsyncDisposable
 
     internal IPeerTransport Transport => _transport;
 
+    /// <summary>The tracker client every torrent announces through (one HTTP handler, one object per tracker URL).</summary>
+    internal TrackerClient TrackerClient { get; }
+
     /// <summary>Adds a torrent from its metainfo: checks existing data, then downloads or seeds.</summary>
     /// <exception cref="InvalidOperationException">The torrent is already in the engine.</exception>
     public Task<TorrentSession> AddAsync(Torrent torrent, TorrentOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(torrent);
-        return AddAsync(torrent.Info.InfoHash, torrent.Info, torrent.Info.Name, [], options, cancellationToken);
+        var tiers = torrent.AnnounceTiers
+            .Select(tier => (IReadOnlyList<Uri>)[.. tier.Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null).OfType<Uri>()])
+            .ToList();
+        return AddAsync(torrent.Info.InfoHash, torrent.Info, torrent.Info.Name, [], tiers, options, cancellationToken);
     }
 
-    /// <summary>Adds a torrent from a magnet link: fetches the info dictionary from peers (BEP 9), then downloads.</summary>
+    /// <summary>Adds a torrent from a magnet link: fetches the info dictionary from peers (BEP 9), then downloads. Its
+    /// <c>tr</c> trackers are announced to in order, each a tier of its own.</summary>
     /// <exception cref="InvalidOperationException">The torrent is already in the engine.</exception>
     public Task<TorrentSession> AddAsync(MagnetLink magnet, TorrentOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(magnet);
         var peers = magnet.Peers.OfType<IPEndPoint>().ToList();
-        return AddAsync(magnet.InfoHash, null, magnet.DisplayName, peers, options, cancellationToken);
+        var tiers = magnet.Trackers.Select(uri => (IReadOnlyList<Uri>)[uri]).ToList();
+        return AddAsync(magnet.InfoHash, null, magnet.DisplayName, peers, tiers, options, cancellationToken);
     }
 
     private Task<TorrentSession> AddAsync(InfoHash infoHash, TorrentInfo? info, string? name, IReadOnlyList<IPEndPoint> magnetPeers,
-        TorrentOptions options, CancellationToken cancellationToken)
+        IReadOnlyList<IReadOnlyList<Uri>> trackerTiers, TorrentOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var session = new TorrentSession(this, infoHash, info, name, options);
+        var session = new TorrentSession(this, infoHash, info, name, trackerTiers, options);
         if (!_sessions.TryAdd(infoHash, session))
             throw new InvalidOperationException($"the torrent {infoHash} is already in the engine");
         session.Start(magnetPeers);
@@ -211,7 +226,8 @@ public sealed class ClientEngine : IAsyncDisposable
         wire.Start();
     }
 
-    /// <summary>Stops every torrent (writing resume data), closes every connection, the listeners and the DHT node it created.</summary>
+    /// <summary>Stops every torrent (writing resume data, announcing <c>stopped</c>), closes every connection, the listeners, the
+    /// tracker client and the DHT node it created.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
@@ -221,6 +237,7 @@ public sealed class ClientEngine : IAsyncDisposable
         if (_ownsDht && Dht is not null) await Dht.DisposeAsync().ConfigureAwait(false);
         _replenish?.Dispose();
         UploadLimiter.Dispose();
+        TrackerClient.Dispose();
         Alerts.Complete();
         Metrics.Dispose();
     }

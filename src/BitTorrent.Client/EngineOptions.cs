@@ -1,5 +1,6 @@
 using System.Net;
 using BitTorrent.Dht;
+using BitTorrent.Trackers;
 using Microsoft.Extensions.Logging;
 
 namespace BitTorrent.Client;
@@ -40,13 +41,24 @@ public sealed record EngineOptions
     /// <summary>The UDP port of the DHT the engine creates (0: <see cref="ListenPort"/> once known).</summary>
     public int DhtPort { get; init; }
 
+    /// <summary>
+    /// Limits and timers of tracker announces (response size, peers per response, UDP retransmissions, interval clamps);
+    /// null uses the defaults. The engine's <see cref="TimeProvider"/> replaces the one given here, and
+    /// <see cref="LoggerFactory"/> is used when these options name none.
+    /// </summary>
+    public TrackerOptions? TrackerOptions { get; init; }
+
+    /// <summary>How long stopping a torrent waits for its trackers to answer the <c>stopped</c> announce (libtorrent's
+    /// <c>stop_tracker_timeout</c>); the torrent stops either way.</summary>
+    public TimeSpan TrackerStopTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How many hashing or disk operations run at once, over all torrents (default: one per core).</summary>
     public int DiskWorkers { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Typed alerts kept for <see cref="ClientEngine.ReadAlertsAsync"/> before the oldest are dropped.</summary>
     public int AlertCapacity { get; init; } = 4096;
 
-    /// <summary>The clock of every timer (rechoke, optimistic unchoke, backoff, resume saves, wires).</summary>
+    /// <summary>The clock of every timer (rechoke, optimistic unchoke, backoff, resume saves, wires, tracker announces).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Logs of the engine and its parts; null logs nothing.</summary>

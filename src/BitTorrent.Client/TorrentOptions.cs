@@ -20,6 +20,15 @@ public sealed record TorrentOptions
     /// <summary>Peers to connect to at once (source <see cref="PeerSource.Explicit"/>).</summary>
     public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
 
+    /// <summary>
+    /// Trackers to announce to besides the torrent's own (its <c>announce</c>/<c>announce-list</c>, or a magnet's
+    /// <c>tr</c>): each is a tier of its own after them (BEP 12). Also used by private torrents.
+    /// </summary>
+    public IReadOnlyList<Uri> Trackers { get; init; } = [];
+
+    /// <summary>Announce to trackers (the torrent's and <see cref="Trackers"/>); false uses no tracker at all.</summary>
+    public bool AnnounceToTrackers { get; init; } = true;
+
     /// <summary>Verified pieces a peer may send in pieces that then fail their hash check before it is banned.</summary>
     public int MaxHashFailuresPerPeer { get; init; } = 2;
 

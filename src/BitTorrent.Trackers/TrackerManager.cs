@@ -31,7 +31,7 @@ public sealed class TrackerManager : IAsyncDisposable
     private Task? _loop;
     private bool _pendingCompleted;
     private int _failedRounds;
-    private DateTimeOffset _lastAnnounce = DateTimeOffset.MinValue;
+    private long? _lastAnnounce;
     private TimeSpan _minInterval;
 
     private enum Signal { Completed, AnnounceNow }
@@ -85,19 +85,24 @@ public sealed class TrackerManager : IAsyncDisposable
     /// <summary>Announce as soon as the min interval allows (e.g. when more peers are wanted). Returns immediately.</summary>
     public void AnnounceNow() => _signals.Writer.TryWrite(Signal.AnnounceNow);
 
-    /// <summary>Stops re-announcing and announces <c>stopped</c> to every tracker that was started, concurrently.</summary>
+    /// <summary>Stops re-announcing and announces <c>stopped</c> to every tracker that was started, concurrently. When a
+    /// <see cref="Complete"/> has not been announced yet (the torrent stops as it completes), <c>completed</c> goes to each
+    /// of them first, so the tracker counts the download.</summary>
     /// <param name="cancellationToken">Bounds the wait for the trackers (a UDP tracker may retransmit for a long time).</param>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await StopLoopAsync().ConfigureAwait(false);
+        while (_signals.Reader.TryRead(out var signal)) _pendingCompleted |= signal == Signal.Completed;
         var stats = _stats();
         var started = _states.Values.Where(s => s.Started).ToArray();
         await Task.WhenAll(started.Select(async state =>
         {
-            var request = Request(state, TrackerEvent.Stopped, stats) with { NumWant = 0 };
+            var tracker = _client.GetTracker(state.Status.Uri);
             try
             {
-                await _client.GetTracker(state.Status.Uri).AnnounceAsync(request, cancellationToken).ConfigureAwait(false);
+                if (_pendingCompleted)
+                    await tracker.AnnounceAsync(Request(state, TrackerEvent.Completed, stats) with { NumWant = 0 }, cancellationToken).ConfigureAwait(false);
+                await tracker.AnnounceAsync(Request(state, TrackerEvent.Stopped, stats) with { NumWant = 0 }, cancellationToken).ConfigureAwait(false);
                 state.Started = false;
             }
             catch (TrackerException e)
@@ -130,30 +135,40 @@ public sealed class TrackerManager : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The announce schedule on the monotonic clock: the next round is due <c>wait</c> after the timestamp
+    /// <c>anchor</c> (a wall-clock jump never makes it early or late).
+    /// </summary>
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var due = _time.GetUtcNow();
+        long anchor = _time.GetTimestamp();
+        var wait = TimeSpan.Zero;
         while (true)
         {
-            var delay = due - _time.GetUtcNow();
+            var delay = wait - _time.GetElapsedTime(anchor);
             if (delay > TimeSpan.Zero) await WaitAsync(delay, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             while (_signals.Reader.TryRead(out var signal))
             {
-                if (signal == Signal.Completed)
-                {
-                    _pendingCompleted = true;
-                    due = _time.GetUtcNow();
-                }
-                else
-                {
-                    var allowed = _lastAnnounce + _minInterval;
-                    due = allowed > _time.GetUtcNow() ? Min(due, allowed) : _time.GetUtcNow();
-                }
+                var remaining = signal == Signal.Completed ? TimeSpan.Zero : UntilMinIntervalAllows();
+                if (remaining < wait - _time.GetElapsedTime(anchor)) (anchor, wait) = (_time.GetTimestamp(), remaining);
+                if (signal == Signal.Completed) _pendingCompleted = true;
             }
-            var roundStart = _time.GetUtcNow();
-            if (roundStart >= due) due = roundStart + await AnnounceRoundAsync(cancellationToken).ConfigureAwait(false);
+            long roundStart = _time.GetTimestamp();
+            if (_time.GetElapsedTime(anchor, roundStart) >= wait)
+            {
+                wait = await AnnounceRoundAsync(cancellationToken).ConfigureAwait(false);
+                anchor = roundStart;
+            }
         }
+    }
+
+    /// <summary>How long until the min interval since the last successful announce has passed (zero when it has).</summary>
+    private TimeSpan UntilMinIntervalAllows()
+    {
+        if (_lastAnnounce is not { } last) return TimeSpan.Zero;
+        var remaining = _minInterval - _time.GetElapsedTime(last);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -176,6 +191,7 @@ public sealed class TrackerManager : IAsyncDisposable
                 var state = _states[uri];
                 var request = Request(state, state.Started ? _pendingCompleted ? TrackerEvent.Completed : TrackerEvent.None : TrackerEvent.Started, stats);
                 var now = _time.GetUtcNow();
+                long attempt = _time.GetTimestamp();
                 try
                 {
                     var response = await _client.GetTracker(uri).AnnounceAsync(request, cancellationToken).ConfigureAwait(false);
@@ -183,7 +199,7 @@ public sealed class TrackerManager : IAsyncDisposable
                     state.TrackerId = response.TrackerId ?? state.TrackerId;
                     _pendingCompleted = false;
                     _failedRounds = 0;
-                    _lastAnnounce = now;
+                    _lastAnnounce = attempt;
                     _minInterval = response.MinInterval ?? _client.Options.MinimumInterval;
                     _tiers.Promote(uri);
                     Update(state, state.Status with
@@ -231,8 +247,6 @@ public sealed class TrackerManager : IAsyncDisposable
             _logger.LogError(e, "a tracker event handler threw");
         }
     }
-
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private sealed class TrackerState(TrackerStatus status)
     {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace BitTorrent.Client.Tests;
 
 /// <summary>Several of our engines over loopback TCP: peer exchange, leechers uploading to each other, magnet links.</summary>
@@ -11,7 +9,9 @@ public sealed class SwarmTests
     public async Task Eight_leechers_that_each_know_one_peer_find_others_through_pex_and_upload_to_each_other()
     {
         using var content = await TestContent.CreateAsync([1_500_000, 700_000], pieceLength: 32 * 1024);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var time = new TimerWatchingClock();
+        // ut_pex starts its 65 s timer when the extended handshake is in: 8 links, both ends.
+        var pexTimers = time.TimersCreated(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(65), count: 16);
         // Leechers verify pieces but cannot write any until the gate opens: no leecher completes (and leaves) before PEX ran.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var engines = new List<ClientEngine>();
@@ -40,8 +40,9 @@ public sealed class SwarmTests
             for (int i = 1; i < 9; i++)
                 await watchers[i].WaitForAsync(a => a is PeerConnectedAlert { Peer.Source: PeerSource.Explicit }).WaitAsync(Bound);
 
-            // One second on the shared virtual clock: as libtorrent, every wire sends its first PEX list a second after
-            // the handshake, not one 65 s interval later.
+            // One second on the shared virtual clock, once every wire's ut_pex timer exists: as libtorrent, each wire sends
+            // its first PEX list a second after the handshake, not one 65 s interval later.
+            await pexTimers.WaitAsync(Bound);
             time.Advance(TimeSpan.FromSeconds(1));
 
             // Each leecher ends up connected to more peers than its neighbours in the chain: the rest came through PEX

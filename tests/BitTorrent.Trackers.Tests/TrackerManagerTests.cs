@@ -136,4 +136,57 @@ public class TrackerManagerTests
         await manager.StopAsync().WaitAsync(Wait);
         Assert.False(refusing.Requests.Reader.TryRead(out _));
     }
+
+    [Fact]
+    public async Task Stopping_as_the_download_completes_announces_completed_before_stopped()
+    {
+        await using var server = new ScriptedHttpTracker(_ => Answer());
+        using var client = new TrackerClient(new TrackerOptions { TimeProvider = new FakeTimeProvider() });
+        await using var manager = new TrackerManager(client, new TrackerTiers([[server.Url()]]), Hash, PeerId.CreateRandom(), 6881,
+            () => new TransferStats(0, 100, 0));
+        var statuses = Channel.CreateUnbounded<TrackerStatus>();
+        manager.StatusChanged += (_, e) => statuses.Writer.TryWrite(e.Status);
+
+        manager.Start();
+        Assert.Contains("&event=started", await server.NextRequestAsync());
+        await statuses.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        manager.Complete();
+        await manager.StopAsync().WaitAsync(Wait);
+
+        // Whether the loop got to announce completed before the stop or the stop did it, the tracker hears it first.
+        var rest = new List<string>();
+        while (server.Requests.Reader.TryRead(out var request)) rest.Add(request);
+        Assert.Contains("&event=stopped", rest[^1]);
+        Assert.Contains(rest[..^1], r => r.Contains("&event=completed"));
+    }
+
+    [Fact]
+    public async Task The_interval_is_timed_on_the_monotonic_clock_so_a_wall_clock_jump_changes_nothing()
+    {
+        var time = new JumpingClock();
+        await using var server = new ScriptedHttpTracker(_ => Answer(interval: 1800));
+        using var client = new TrackerClient(new TrackerOptions { TimeProvider = time });
+        await using var manager = new TrackerManager(client, new TrackerTiers([[server.Url()]]), Hash, PeerId.CreateRandom(), 6881, () => default);
+        var statuses = Channel.CreateUnbounded<TrackerStatus>();
+        manager.StatusChanged += (_, e) => statuses.Writer.TryWrite(e.Status);
+
+        manager.Start();
+        Assert.Contains("&event=started", await server.NextRequestAsync());
+        await statuses.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        // The wall clock is set back a day (NTP, a user): the re-announce still comes 1800 s later on the monotonic clock.
+        time.WallClockOffset = TimeSpan.FromDays(-1);
+        time.Advance(TimeSpan.FromSeconds(1800));
+        Assert.DoesNotContain("&event=", await server.NextRequestAsync());
+    }
+
+    /// <summary>Virtual time whose wall clock can be moved without moving the monotonic timestamp or the timers.</summary>
+    private sealed class JumpingClock : FakeTimeProvider
+    {
+        public TimeSpan WallClockOffset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + WallClockOffset;
+
+        // FakeTimeProvider derives its timestamp from GetUtcNow: take the jump back out (its frequency is ticks per second).
+        public override long GetTimestamp() => base.GetTimestamp() - WallClockOffset.Ticks;
+    }
 }

@@ -16,7 +16,7 @@ public sealed partial class TorrentSession
     /// </summary>
     private void MaybeAnnounceOnDht()
     {
-        if (!AcceptsPeers || _ticks < _nextDhtTick || _dhtBusy || _engine.Dht is not { IsListening: true } dht || _info?.IsPrivate == true) return;
+        if (!AcceptsPeers || _ticks < _nextDhtTick || _dhtBusy || _engine.Dht is not { IsListening: true } dht || IsPrivate) return;
         _dhtBusy = true;
         _nextDhtTick = _ticks + (_peers.Count < _engine.Options.MaxConnectionsPerTorrent / 2 ? DhtAnnounceSeconds : DhtAnnounceSecondsWhenBusy);
         _ = Task.Run(async () =>

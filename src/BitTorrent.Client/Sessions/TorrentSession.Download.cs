@@ -239,7 +239,7 @@ public sealed partial class TorrentSession
             peer.Wire.Have(buffer.Piece);
             if (peer.Wire.AmInterested && peer.Pieces[buffer.Piece]) UpdateInterest(peer);
         }
-        if (picker.IsFinished) OnDownloadFinished();
+        if (picker.IsFinished) OnDownloadFinished(downloadedNow: true);
     }
 
     private void OnHashFailed(PieceBuffer buffer, PiecePicker picker)
@@ -283,9 +283,12 @@ public sealed partial class TorrentSession
         }
     }
 
-    private void OnDownloadFinished()
+    /// <summary>Every selected piece is verified: <paramref name="downloadedNow"/> is false when the data was complete at the check
+    /// (then no tracker hears <c>completed</c>).</summary>
+    private void OnDownloadFinished(bool downloadedNow)
     {
         _engine.Alerts.Post(new TorrentCompletedAlert(InfoHash, _engine.Alerts.Now));
+        if (downloadedNow) _trackers?.Complete();
         _logger.LogInformation("{Torrent}: complete", Name);
         SaveResume();
         if (Options.SeedAfterDownload)

@@ -22,10 +22,16 @@ public sealed partial class TorrentSession
     /// <summary>ut_pex as libtorrent runs it: the first list a second after the extended handshake, then every interval.</summary>
     private static readonly UtPexOptions PexOptions = new() { FirstMessageDelay = TimeSpan.FromSeconds(1) };
 
-    private WireExtensions OurExtensions => WireExtensions.Fast | (_engine.Dht is null ? 0 : WireExtensions.Dht);
+    /// <summary>A private torrent (BEP 27): peers come only from its trackers (and the application and incoming
+    /// connections); no DHT, no peer exchange, and neither is advertised to its peers.</summary>
+    private bool IsPrivate => _info?.IsPrivate == true;
+
+    private WireExtensions OurExtensions => WireExtensions.Fast | (_engine.Dht is null || IsPrivate ? 0 : WireExtensions.Dht);
 
     private void AddCandidate(IPEndPoint endPoint, PeerSource source)
     {
+        // A magnet link's metadata may turn out private after DHT or PEX lookups were already under way.
+        if (IsPrivate && source is PeerSource.Dht or PeerSource.Pex) return;
         endPoint = TcpPeerTransport.Normalize(endPoint);
         if (_engine.IsOwnEndPoint(endPoint)) return;
         if (_candidates.Add(endPoint, source)) ConnectMore();
@@ -116,7 +122,7 @@ public sealed partial class TorrentSession
     {
         var wire = peer.Wire;
         wire.ExtendedHandshake["p"] = _engine.ListenPort;
-        peer.Pex = wire.Use(w => new UtPex(w, PexOptions));
+        peer.Pex = IsPrivate ? null : wire.Use(w => new UtPex(w, PexOptions));
         peer.DontHave = wire.Use(w => new LtDontHave(w));
         peer.Metadata = _info is { } info ? wire.Use(w => new UtMetadata(w, info.RawInfo)) : wire.Use(w => new UtMetadata(w));
         wire.Closed += (_, e) => _loop.Post(() => OnClosed(peer, e));
@@ -138,7 +144,7 @@ public sealed partial class TorrentSession
             var handshake = e.Handshake;
             _loop.Post(() => OnExtendedHandshake(peer, handshake));
         };
-        peer.Pex.PeerAdded += (_, e) => _loop.Post(() => AddCandidate(e.EndPoint, PeerSource.Pex));
+        if (peer.Pex is { } pex) pex.PeerAdded += (_, e) => _loop.Post(() => AddCandidate(e.EndPoint, PeerSource.Pex));
         peer.Metadata.MetadataReceived += (_, e) =>
         {
             var raw = e.Info.ToArray();
@@ -147,7 +153,7 @@ public sealed partial class TorrentSession
         peer.Metadata.Warning += (_, e) => _loop.Post(() => FetchMetadata());
         wire.PortReceived += (_, e) =>
         {
-            if (_engine.Dht is { IsListening: true } dht && e.Port is > 0 and <= ushort.MaxValue)
+            if (!IsPrivate && _engine.Dht is { IsListening: true } dht && e.Port is > 0 and <= ushort.MaxValue)
                 dht.AddNode(new IPEndPoint(peer.EndPoint.Address, e.Port));
         };
         wire.RequestHandler = (request, token) => ServeAsync(request, token);
@@ -192,7 +198,7 @@ public sealed partial class TorrentSession
             SendPieces(peer);
         }
         else if (peer.Wire.HasFast) peer.Wire.HaveNone();
-        if (_engine.Dht is { IsListening: true } dht && peer.Wire.PeerExtensions.HasFlag(WireExtensions.Dht))
+        if (!IsPrivate && _engine.Dht is { IsListening: true } dht && peer.Wire.PeerExtensions.HasFlag(WireExtensions.Dht))
             peer.Wire.Port((ushort)dht.LocalEndPoint!.Port);
         peer.Wire.SetKeepAlive(true);
         _engine.Metrics.PeersConnected.Add(1);
@@ -254,7 +260,7 @@ public sealed partial class TorrentSession
     /// <summary>Tells every other peer with ut_pex that <paramref name="endPoint"/> joined or left (BEP 11 batches it).</summary>
     private void ShareWithPex(IPEndPoint endPoint, bool add)
     {
-        if (_info?.IsPrivate == true) return;
+        if (IsPrivate) return;
         foreach (var other in _peers)
         {
             if (other.Pex is not { IsStarted: true } pex || endPoint.Equals(other.ListenEndPoint)) continue;

@@ -42,9 +42,11 @@ public sealed partial class TorrentSession
         _picker = picker;
         _servable = new bool[info.PieceCount];
         _have = new BitField(info.PieceCount);
-        _wantedBytes = 0;
+        long wanted = 0;
         for (int p = 0; p < info.PieceCount; p++)
-            if (picker.GetPiecePriority(p) != 0) _wantedBytes += info.GetPieceSize(p);
+            if (picker.GetPiecePriority(p) != 0) wanted += info.GetPieceSize(p);
+        Interlocked.Exchange(ref _wantedBytes, wanted);
+        _wantedKnown = true;
         for (int p = 0; p < info.PieceCount; p++)
         {
             if (!have[p]) continue;
@@ -60,11 +62,12 @@ public sealed partial class TorrentSession
         if (picker.IsFinished)
         {
             SetState(TorrentState.Downloading);
-            OnDownloadFinished();
+            OnDownloadFinished(downloadedNow: false);
         }
         else SetState(TorrentState.Downloading);
         foreach (var peer in _peers) UpdateInterest(peer);
         Rechoke();
+        StartTrackers();
         ConnectMore();
     }
 

@@ -28,7 +28,8 @@ public sealed partial class TorrentSession
     private long _ticks;
     private int _stopRequested;
 
-    internal TorrentSession(ClientEngine engine, InfoHash infoHash, TorrentInfo? info, string? name, TorrentOptions options)
+    internal TorrentSession(ClientEngine engine, InfoHash infoHash, TorrentInfo? info, string? name,
+        IReadOnlyList<IReadOnlyList<Uri>> trackerTiers, TorrentOptions options)
     {
         _engine = engine;
         InfoHash = infoHash;
@@ -41,6 +42,7 @@ public sealed partial class TorrentSession
         _choker = new Choker(_time);
         _loop = new SessionLoop(Fail);
         _state = info is null ? TorrentState.FetchingMetadata : TorrentState.CheckingFiles;
+        _trackerTiers = CreateTrackerTiers(trackerTiers, options);
     }
 
     /// <summary>The torrent's info hash.</summary>
@@ -81,7 +83,8 @@ public sealed partial class TorrentSession
         _loop.Post(() => AddCandidate(endPoint, PeerSource.Explicit));
     }
 
-    /// <summary>Stops the torrent: requests are cancelled, connections closed, resume data written, files closed.</summary>
+    /// <summary>Stops the torrent: requests are cancelled, connections closed, resume data written, files closed, and
+    /// <c>stopped</c> announced to the trackers (waiting at most <see cref="EngineOptions.TrackerStopTimeout"/>).</summary>
     public async ValueTask StopAsync()
     {
         if (Interlocked.Exchange(ref _stopRequested, 1) == 0)
@@ -103,6 +106,7 @@ public sealed partial class TorrentSession
             else
             {
                 SetState(TorrentState.FetchingMetadata);
+                StartTrackers();
                 ConnectMore();
             }
             MaybeAnnounceOnDht();
@@ -152,6 +156,7 @@ public sealed partial class TorrentSession
         bool failed = _state == TorrentState.Error;
         if (!failed) SetState(TorrentState.Stopped);
         _completed.TrySetException(new TorrentException(failed ? _error ?? "failed" : "the torrent was stopped"));
+        var trackers = StopTrackersAsync();
         try
         {
             await CloseStorageAsync().ConfigureAwait(false);
@@ -160,6 +165,7 @@ public sealed partial class TorrentSession
         {
             _logger.LogWarning(ex, "{Torrent}: closing the files failed", Name);
         }
+        await trackers.ConfigureAwait(false);
         _loop.Complete();
         await _loop.Completion.ConfigureAwait(false);
         _stopped.TrySetResult();

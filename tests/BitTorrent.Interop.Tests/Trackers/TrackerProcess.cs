@@ -58,6 +58,7 @@ internal sealed class TrackerProcess : IAsyncDisposable
         {
             tracker.CaptureOutput();
             await tracker.WaitUntilListeningAsync(port);
+            if (infoHashes.Length > 0) await tracker.WaitUntilWhitelistedAsync(port, infoHashes[0]);
             return tracker;
         }
         catch
@@ -142,6 +143,24 @@ internal sealed class TrackerProcess : IAsyncDisposable
             {
                 await Task.Delay(25);
             }
+        }
+    }
+
+    /// <summary>opentracker loads its whitelist on a thread of its own, after it starts listening: until then every
+    /// announce is refused as "not authorized". A <c>stopped</c> announce (it adds no peer) is repeated until it is
+    /// accepted, bounded by <see cref="StartTimeout"/>.</summary>
+    private async Task WaitUntilWhitelistedAsync(int port, InfoHash infoHash)
+    {
+        var hash = string.Concat(infoHash.ToArray().Select(b => $"%{b:X2}"));
+        var probe = $"http://127.0.0.1:{port}/announce?info_hash={hash}&peer_id=-PROBE-0000000000000&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1";
+        using var http = new HttpClient { Timeout = StartTimeout };
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var body = await http.GetStringAsync(probe);
+            if (!body.Contains("not authorized", StringComparison.Ordinal)) return;
+            if (deadline.Elapsed > StartTimeout) throw new InvalidOperationException($"opentracker never loaded its whitelist:\n{Output}");
+            await Task.Delay(25);
         }
     }
 
