@@ -33,13 +33,15 @@ public static class DhtTargets
     /// <summary>
     /// A listening <see cref="DhtNode"/> fed datagrams: records of a source byte (which of 256 senders), a two-byte
     /// length and the datagram. Oracle: the node never throws out of its receive handler, and every datagram it sends is
-    /// well-formed KRPC; allocation stays within a bound of the input.
+    /// well-formed KRPC and never a 202 server error, and no datagram ends in an internal error (an exception the node
+    /// caught); allocation stays within a bound of the input.
     /// </summary>
     public static void Node(byte[] input)
     {
         var budget = AllocationBudget.ForProcess(input.Length, 4 * 1024 * 1024, 2048);
         var transport = new RecordingTransport();
-        using (var node = new DhtNode(new DhtNodeOptions { Transport = transport, BootstrapNodes = [] }))
+        var log = new InternalErrorLogger();
+        using (var node = new DhtNode(new DhtNodeOptions { Transport = transport, BootstrapNodes = [], LoggerFactory = log }))
         {
             node.Listen();
             for (int offset = 0; offset + 3 <= input.Length;)
@@ -48,6 +50,7 @@ public static class DhtTargets
                 int length = Math.Min(input[offset + 1] << 8 | input[offset + 2], input.Length - offset - 3);
                 transport.Deliver(input.AsSpan(offset + 3, length), new IPEndPoint(new IPAddress([10, 0, (byte)(source >> 4), (byte)(source & 15)]), 6881 + source));
                 offset += 3 + length;
+                Oracle.Check(log.FirstError is null, $"the node failed on a datagram: {log.FirstError}");
             }
         }
         budget.Check("dht_node");
@@ -72,8 +75,10 @@ public static class DhtTargets
         }
         var json = state.ToJson();
         Oracle.Check(DhtState.FromJson(json).ToJson() == json, "DHT state JSON is not a fixpoint");
-        using (var node = new DhtNode(new DhtNodeOptions { Transport = new RecordingTransport(), BootstrapNodes = [], State = state }))
+        var log = new InternalErrorLogger();
+        using (var node = new DhtNode(new DhtNodeOptions { Transport = new RecordingTransport(), BootstrapNodes = [], State = state, LoggerFactory = log }))
             node.Listen();
+        Oracle.Check(log.FirstError is null, $"the node failed restoring the state: {log.FirstError}");
         budget.Check("dht_state");
     }
 
@@ -86,8 +91,11 @@ public static class DhtTargets
 
         public void Deliver(ReadOnlySpan<byte> datagram, IPEndPoint source) => _handler?.Invoke(datagram, source);
 
-        public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination) =>
-            Oracle.Check(KrpcCodec.TryDecode(datagram, out _, out var error, int.MaxValue), $"the node sent a malformed datagram ({error})");
+        public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+        {
+            Oracle.Check(KrpcCodec.TryDecode(datagram, out var message, out var error, int.MaxValue), $"the node sent a malformed datagram ({error})");
+            Oracle.Check(message.Type != KrpcMessageType.Error || message.ErrorCode != KrpcErrorCode.Server, "the node answered a query with a server error");
+        }
 
         public void Start(DatagramHandler handler) => _handler = handler;
 
