@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with AFL++ (Debian afl-fuzz) and SharpFuzz.
 #
-#   scripts/fuzz.sh <target|all> <minutes>        run afl-fuzz on one target, or on each target in turn
-#   scripts/fuzz.sh --in-process <target|all> <minutes>   the mutation loop inside the .NET process (no AFL)
+#   scripts/fuzz.sh <target[,target...]|all> <minutes>              afl-fuzz on each target in turn, <minutes> each
+#   scripts/fuzz.sh --in-process <target[,target...]|all> <minutes> the mutation loop inside the .NET process (no AFL)
 #
-# It builds fuzz/BitTorrent.Fuzz in Release into fuzz/out/<target>/bin, rewrites our library assemblies with
+# It builds fuzz/BitTorrent.Fuzz in Release into fuzz/out/bin, rewrites our library assemblies with
 # SharpFuzz's coverage instrumentation (the SharpFuzz.CommandLine tool, installed into fuzz/out/tools), and runs
 # afl-fuzz with fuzz/corpus/<target> as seeds. Every crash and hang AFL saves is copied to
 # fuzz/regressions/<target>/, which the test project replays. A summary line per target (executions, coverage of the
@@ -23,7 +23,7 @@ mkdir -p "$out"
 
 dotnet build fuzz/BitTorrent.Fuzz -c Release --nologo -v q -o "$bin" >/dev/null
 targets=$(dotnet "$bin/BitTorrent.Fuzz.dll" list)
-[ "$target" = all ] || targets="$target"
+[ "$target" = all ] || targets="${target//,/ }"
 
 if [ "$mode" = afl ]; then
   if ! command -v afl-fuzz >/dev/null; then
