@@ -1,0 +1,64 @@
+namespace BitTorrent.Fuzz.Tests;
+
+/// <summary>
+/// Replays every checked-in corpus and regression input through its fuzz target in-process: a target that throws
+/// anything but its documented exceptions, or breaks its oracle, fails the test with the file that did it.
+/// </summary>
+public sealed class ReplayTests
+{
+    private static readonly string FuzzRoot = Path.Combine(FindRepositoryRoot(), "fuzz");
+
+    public static TheoryData<string> Targets() => [.. FuzzTargets.All.Keys];
+
+    [Theory]
+    [MemberData(nameof(Targets))]
+    public void Every_corpus_and_regression_input_passes_its_target(string target)
+    {
+        var files = Replay.Files([Path.Combine(FuzzRoot, "corpus", target), Path.Combine(FuzzRoot, "regressions", target)]).ToList();
+        Assert.NotEmpty(files);
+        var log = new StringWriter();
+        int status = Replay.Run(FuzzTargets.Get(target), files, log);
+        Assert.True(status == 0, log.ToString());
+    }
+
+    [Fact]
+    public void The_checked_in_seed_corpus_is_what_the_generator_writes()
+    {
+        foreach (var (target, seeds) in SeedCorpus.All())
+            foreach (var (name, bytes) in seeds)
+            {
+                var path = Path.Combine(FuzzRoot, "corpus", target, name);
+                Assert.True(File.Exists(path), $"{path} is missing: run `dotnet run --project fuzz/BitTorrent.Fuzz -c Release -- seeds fuzz/corpus`");
+                Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{path} differs from the generator");
+            }
+    }
+
+    [Fact]
+    public void Every_target_has_a_seed_corpus() =>
+        Assert.Equal(FuzzTargets.All.Keys.Order(), SeedCorpus.All().Keys.Order());
+
+    [Fact]
+    public void Replay_reports_a_target_that_throws_an_unexpected_exception()
+    {
+        var file = Path.Combine(FuzzRoot, "corpus", "bencode_strict", "integer.bin");
+        var log = new StringWriter();
+        Assert.Equal(1, Replay.Run(_ => throw new NullReferenceException("boom"), [file], log));
+        Assert.Contains("NullReferenceException", log.ToString());
+    }
+
+    [Fact]
+    public void An_oracle_violation_is_a_finding()
+    {
+        var budget = AllocationBudget.ForThread(inputLength: 0, fixedBytes: 0, perInputByte: 0);
+        GC.KeepAlive(new byte[1024]);
+        Assert.Throws<FuzzFindingException>(() => budget.Check("test"));
+        Assert.Throws<FuzzFindingException>(() => Oracle.SameBytes([1, 2], [1, 3], "test"));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "BitTorrent.slnx"))) return directory.FullName;
+        throw new InvalidOperationException("BitTorrent.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
