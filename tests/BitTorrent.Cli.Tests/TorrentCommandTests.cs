@@ -87,6 +87,30 @@ public sealed class TorrentCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_torrent_that_cannot_be_written_exits_5_and_leaves_nothing_behind()
+    {
+        string data = MakeContent();
+        string occupied = Path.Combine(_root, "occupied");
+        Directory.CreateDirectory(occupied); // the output path is a directory: the final rename fails
+        var (exit, output, error) = await CliRunner.RunAsync("create", data, "-o", occupied);
+        Assert.Equal(ExitCodes.IoError, exit);
+        Assert.StartsWith("bt: I/O error", error);
+        Assert.False(File.Exists(occupied + ".part"));
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public async Task A_download_that_no_peer_joins_exits_4()
+    {
+        string torrent = Path.Combine(_root, "lonely.torrent");
+        Assert.Equal(0, (await CliRunner.RunAsync("create", MakeContent(), "-o", torrent)).Exit);
+        var (exit, _, error) = await CliRunner.RunAsync("get", torrent, "-o", Path.Combine(_root, "nowhere"), "--no-dht",
+            "--peer-timeout", "1s");
+        Assert.Equal(ExitCodes.NoPeers, exit);
+        Assert.Equal("bt: no peer connected within 00:00:01", error.Trim());
+    }
+
+    [Fact]
     public async Task Missing_inputs_are_bad_input()
     {
         Assert.Equal(ExitCodes.BadInput, (await CliRunner.RunAsync("info", Path.Combine(_root, "none.torrent"))).Exit);

@@ -49,8 +49,16 @@ internal static class CreateCommand
                 var torrent = await TorrentCreator.CreateAsync(source, options, cancellationToken: ct);
                 string target = parse.GetValue(output) ?? torrent.Info.Name + ".torrent";
                 string temp = target + ".part";
-                await File.WriteAllBytesAsync(temp, torrent.Encode(), ct);
-                File.Move(temp, target, overwrite: true);
+                try
+                {
+                    await File.WriteAllBytesAsync(temp, torrent.Encode(), ct);
+                    File.Move(temp, target, overwrite: true);
+                }
+                catch
+                {
+                    File.Delete(temp); // no half-written file is left behind, whatever failed
+                    throw;
+                }
                 var info = torrent.Info;
                 reporter.Report(new CreatedEvent(Path.GetFullPath(target), info.InfoHash.ToString(), info.PieceCount, info.PieceLength,
                     info.TotalLength, torrent.ToMagnetLink()));
