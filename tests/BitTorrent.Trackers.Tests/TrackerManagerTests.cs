@@ -28,6 +28,8 @@ public class TrackerManagerTests
             () => new TransferStats(0, 100 - Volatile.Read(ref left), Volatile.Read(ref left)));
         var peers = Channel.CreateUnbounded<TrackerPeersEventArgs>();
         manager.PeersReceived += (_, e) => peers.Writer.TryWrite(e);
+        var answers = Channel.CreateUnbounded<TrackerStatusEventArgs>();
+        manager.StatusChanged += (_, e) => answers.Writer.TryWrite(e);
 
         manager.Start();
         Assert.Contains("&event=started", await server.NextRequestAsync());
@@ -45,6 +47,9 @@ public class TrackerManagerTests
         var completed = await server.NextRequestAsync();
         Assert.Contains("&event=completed", completed);
         Assert.Contains("&left=0&", completed);
+        // The answers to started, the regular announce and completed: stopping before the last is taken in would send
+        // completed again (it was not confirmed), then stopped.
+        for (int i = 0; i < 3; i++) Assert.True((await answers.Reader.ReadAsync().AsTask().WaitAsync(Wait)).Status.IsWorking);
 
         await manager.StopAsync().WaitAsync(Wait);
         Assert.Contains("&event=stopped", await server.NextRequestAsync());
