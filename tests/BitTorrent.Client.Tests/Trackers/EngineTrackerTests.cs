@@ -42,6 +42,9 @@ public sealed class EngineTrackerTests
         var completed = await tracker.NextAsync(leecher.ListenPort);
         Assert.Equal((TrackerEvent.Completed, 0L), (completed.Event, completed.Left));
         Assert.True(completed.Downloaded >= total, $"downloaded {completed.Downloaded}");
+        // Stop once the answer to completed is in: stopping earlier rightly sends the unconfirmed completed again first.
+        int replies = 0;
+        await alerts.WaitForAsync(a => a is TrackerReplyAlert && ++replies == 2).WaitAsync(Bound);
         Assert.True(download.Trackers.Single().IsWorking);
 
         await download.StopAsync().AsTask().WaitAsync(Bound);
