@@ -96,7 +96,7 @@ public sealed class GetCommandTests : IAsyncLifetime
         string screen = console.Output;
         Assert.Contains("clip", screen);
         Assert.Contains("100.0%", screen);
-        Assert.Contains("incoming 1", screen);                // peers by source
+        Assert.Contains("peers 1/1 known (incoming 1)", screen); // connected / known, by source
         Assert.Contains("address", screen);                   // the --peers table
         Assert.Contains(peer.LocalEndPoint!.ToString()!, screen);
         await reading.CancelAsync();

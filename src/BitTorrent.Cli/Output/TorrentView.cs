@@ -78,7 +78,7 @@ internal sealed class TorrentView(IAnsiConsole console, bool showPeers, TextWrit
             new Markup($"[blue]{TorrentWatcher.StateName(session.State)}[/] {percent.ToString("F1", CultureInfo.InvariantCulture)}%"));
         grid.AddRow(bar, new Text(string.Create(CultureInfo.InvariantCulture,
             $"down {ByteSize.Format(p?.DownloadRate ?? 0)}/s  up {ByteSize.Format(p?.UploadRate ?? 0)}/s  eta {eta}")));
-        grid.AddRow(new Text($"peers {session.Peers.Count} ({string.Join(", ", sources)})"),
+        grid.AddRow(new Text($"peers {session.Peers.Count}/{session.KnownPeers} known ({string.Join(", ", sources)})"),
             new Text($"pieces {p?.PiecesHave ?? 0}/{p?.PiecesTotal ?? session.Info?.PieceCount ?? 0}"));
         if (session.ErrorMessage is string error) grid.AddRow(new Markup($"[red]{Markup.Escape(error)}[/]"), new Text(""));
         return grid;

@@ -31,6 +31,9 @@ internal sealed class PeerCandidates(TimeProvider time)
     /// <summary>The number of addresses known.</summary>
     public int Count => _entries.Count;
 
+    /// <summary>The addresses known and neither connected nor being dialled.</summary>
+    public int Idle => _entries.Values.Count(e => !e.Busy);
+
     /// <summary>Remembers <paramref name="endPoint"/> (first source wins); false when known, banned or full.</summary>
     public bool Add(IPEndPoint endPoint, PeerSource source)
     {

@@ -10,6 +10,7 @@ public sealed partial class TorrentSession
 {
     private readonly List<Peer> _peers = [];
     private int _connecting;
+    private int _knownPeers;
     private long _downloaded;
     private long _uploaded;
 
@@ -169,6 +170,21 @@ public sealed partial class TorrentSession
         };
     }
 
+    /// <summary>
+    /// Two connections to one peer (both dialled each other at once, as after a PEX exchange): both sides must keep the
+    /// same one, or each closes the other's and none is left. Kept is the one opened by the side with the greater peer
+    /// id; when it is <paramref name="newcomer"/>, <paramref name="existing"/> is closed and true returned.
+    /// </summary>
+    private bool ReplacesDuplicate(Peer existing, Peer newcomer)
+    {
+        if (existing.Direction == newcomer.Direction) return false;
+        var initiator = newcomer.Direction == PeerDirection.Outgoing ? _engine.PeerId : newcomer.PeerId;
+        var other = newcomer.Direction == PeerDirection.Outgoing ? newcomer.PeerId : _engine.PeerId;
+        if (string.CompareOrdinal(initiator.ToString(), other.ToString()) < 0) return false;
+        existing.Wire.Close(WireCloseReason.LocalEnd, "duplicate connection: the one the other direction opened is kept");
+        return true;
+    }
+
     /// <summary>The handshake completed: join the torrent, unless the peer is ourselves, a duplicate, banned or over the limit.</summary>
     private void Admit(Peer peer, HandshakeEventArgs handshake)
     {
@@ -176,7 +192,8 @@ public sealed partial class TorrentSession
         string? refusal = null;
         if (!AcceptsPeers) refusal = "torrent not running";
         else if (handshake.PeerId == _engine.PeerId) refusal = "connection to ourselves";
-        else if (_peers.Any(p => p.PeerId == handshake.PeerId)) refusal = "already connected to this peer";
+        else if (_peers.FirstOrDefault(p => p.PeerId == handshake.PeerId) is { } existing && !ReplacesDuplicate(existing, peer))
+            refusal = "already connected to this peer";
         else if (_peers.Count >= MaxPeers) refusal = "torrent connection limit";
         else if (_candidates.IsBanned(peer.EndPoint) || _bannedPeerIds.Contains(handshake.PeerId)) refusal = "banned";
         if (refusal is not null)
@@ -291,5 +308,9 @@ public sealed partial class TorrentSession
             wire.DownloadSpeed, wire.UploadSpeed, wire.Downloaded, wire.Uploaded, progress);
     }
 
-    private void RefreshPeerSnapshot() => _peerSnapshot = [.. _peers.Select(Snapshot)];
+    private void RefreshPeerSnapshot()
+    {
+        _peerSnapshot = [.. _peers.Select(Snapshot)];
+        Volatile.Write(ref _knownPeers, _peers.Count + _candidates.Idle);
+    }
 }

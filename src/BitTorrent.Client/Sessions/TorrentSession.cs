@@ -72,6 +72,12 @@ public sealed partial class TorrentSession
     /// <summary>The connected peers, refreshed every second and on every connect and disconnect.</summary>
     public IReadOnlyList<PeerInfo> Peers => _peerSnapshot;
 
+    /// <summary>
+    /// The peers known from every source: those connected plus the addresses waiting to be dialled (at most 2,000),
+    /// refreshed with <see cref="Peers"/>.
+    /// </summary>
+    public int KnownPeers => Volatile.Read(ref _knownPeers);
+
     /// <summary>Completes when every selected piece is verified (at once if the data was already complete).</summary>
     /// <exception cref="TorrentException">The torrent failed or was stopped first.</exception>
     public Task WaitForCompletionAsync(CancellationToken cancellationToken = default) => _completed.Task.WaitAsync(cancellationToken);
