@@ -92,6 +92,10 @@ internal static class GetCommand
                     _ => reporter.Fail(session.ErrorMessage ?? "the download failed", ErrorCode(session.ErrorMessage)),
                 };
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return reporter.Fail("interrupted while starting", ExitCodes.Interrupted); // Ctrl-C before the torrent ran
+            }
             catch (Exception ex) when (TorrentInput.Classify(ex) is var (message, code))
             {
                 return reporter.Fail(message, code);
