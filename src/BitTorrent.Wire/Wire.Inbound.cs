@@ -24,9 +24,9 @@ public sealed partial class Wire
                 var buffer = result.Buffer;
                 SequencePosition consumed;
                 Exception? handlerFailure = null;
-                // The handler's exception is caught inside the lock: let through the lock of this async method, it left
-                // the lock held under load on .NET 10 (the close events then waited for it for good; see the regression
-                // test Handlers_that_throw_on_many_busy_wires_close_every_one_of_them).
+                // A handler's exception is caught inside the lock. Thrown through the lock of this async method, it was
+                // seen to leave the lock held under load on .NET 10, so the close events waited for it for good (the
+                // regression test Handlers_that_throw_on_many_busy_wires_close_every_one_of_them).
                 lock (_eventLock)
                 {
                     try
