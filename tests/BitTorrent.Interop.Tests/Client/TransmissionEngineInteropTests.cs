@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using BitTorrent.Client;
+using BitTorrent.Interop.Tests.Encryption;
+
+namespace BitTorrent.Interop.Tests.Client;
+
+/// <summary>
+/// Our engine and Transmission 3.00 (transmission-cli) over 127.0.0.1, a multi-file torrent each way, files compared
+/// byte for byte. Transmission never dials loopback peers, so our engine dials it in both directions; it unchokes on a
+/// 10 s timer, so each transfer takes 10–20 s. Encryption is "preferred" (Transmission's default), so our plaintext
+/// connection is accepted.
+/// </summary>
+public sealed class TransmissionEngineInteropTests
+{
+    private const string Program = "/usr/bin/transmission-cli";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
+
+    /// <summary>No empty file: Transmission 3.00 does not create one (the libtorrent tests cover it).</summary>
+    private static Task<EngineContent> CreateContentAsync() =>
+        EngineContent.CreateAsync("bt-tr-engine-", [2 * 1024 * 1024, 50_000, 1024 * 1024 + 77], 64 * 1024, seed: 21);
+
+    private static CliPeerProcess StartTransmission(EngineContent data, string downloadDirectory, int port)
+    {
+        if (!File.Exists(Program))
+            throw new InvalidOperationException("transmission-cli is missing: install it (scripts/install-test-deps.sh does)");
+        var config = Directory.CreateDirectory(Path.Combine(data.Root, "transmission-config")).FullName;
+        File.WriteAllText(Path.Combine(config, "settings.json"), JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["encryption"] = 1,
+            ["bind-address-ipv4"] = "127.0.0.1",
+            ["bind-address-ipv6"] = "::1",
+            ["peer-port"] = port,
+            ["dht-enabled"] = false,
+            ["lpd-enabled"] = false,
+            ["pex-enabled"] = false,
+            ["utp-enabled"] = false,
+            ["port-forwarding-enabled"] = false,
+            ["rpc-enabled"] = false,
+            ["rename-partial-files"] = false, // its files keep their names while downloading: no ".part" to wait out
+        }));
+        return CliPeerProcess.Start(Program, data.Root, "-g", config, "-ep", "-M", "-p", port.ToString(), "-w", downloadDirectory, data.TorrentFile);
+    }
+
+    [Fact]
+    public async Task Our_engine_downloads_from_a_Transmission_seeder()
+    {
+        using var data = await CreateContentAsync();
+        int port = Encryption.Loopback.FreePort();
+        await using var transmission = StartTransmission(data, data.SeedDirectory, port);
+        await transmission.WaitForLineAsync("Seeding", Bound);
+
+        await using var engine = await ClientEngine.StartAsync(Loopback());
+        var target = data.NewDirectory("ours");
+        var session = await engine.AddAsync(data.Torrent, new TorrentOptions
+        {
+            SaveDirectory = target,
+            Peers = [new IPEndPoint(IPAddress.Loopback, port)],
+        });
+        await session.WaitForCompletionAsync().WaitAsync(Bound);
+        data.AssertSameFiles(target);
+        Assert.True(session.Downloaded >= data.Torrent.Info.TotalLength);
+    }
+
+    [Fact]
+    public async Task Transmission_downloads_from_our_engine()
+    {
+        using var data = await CreateContentAsync();
+        await using var engine = await ClientEngine.StartAsync(Loopback());
+        var seed = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = data.SeedDirectory });
+        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+
+        int port = Encryption.Loopback.FreePort();
+        var target = data.NewDirectory("transmission");
+        await using var transmission = StartTransmission(data, target, port);
+        await transmission.WaitForLineAsync("Progress", Bound);
+        seed.AddPeer(new IPEndPoint(IPAddress.Loopback, port));
+        await transmission.WaitForLineAsync("Seeding", Bound);
+        data.AssertSameFiles(target);
+        Assert.True(seed.Uploaded > 0);
+    }
+}
