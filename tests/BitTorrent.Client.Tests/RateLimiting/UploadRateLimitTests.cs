@@ -28,7 +28,8 @@ public class UploadRateLimitTests
         // the same transfer takes a fraction of a second on loopback. A lower bound only: a slow machine is not a failure.
         double least = (content.Torrent.Info.TotalLength - limit) / (double)limit;
         Assert.True(clock.Elapsed.TotalSeconds >= least * 0.95, $"{clock.Elapsed.TotalSeconds:F2} s, at least {least:F2} s expected");
-        Assert.Equal(content.Torrent.Info.TotalLength, seed.Uploaded);
+        // The leecher's count, not the seeder's: the seeder counts a block once it is flushed, which can trail the end.
+        Assert.True(download.Downloaded >= content.Torrent.Info.TotalLength);
         content.AssertSameFiles(Path.Combine(content.Root, "leecher"));
     }
 }
