@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using BitTorrent.Client;
 using BitTorrent.Interop.Tests.Encryption;
 
@@ -13,7 +12,6 @@ namespace BitTorrent.Interop.Tests.Client;
 /// </summary>
 public sealed class TransmissionEngineInteropTests
 {
-    private const string Program = "/usr/bin/transmission-cli";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
 
     private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
@@ -22,27 +20,8 @@ public sealed class TransmissionEngineInteropTests
     private static Task<EngineContent> CreateContentAsync() =>
         EngineContent.CreateAsync("bt-tr-engine-", [2 * 1024 * 1024, 50_000, 1024 * 1024 + 77], 64 * 1024, seed: 21);
 
-    private static CliPeerProcess StartTransmission(EngineContent data, string downloadDirectory, int port)
-    {
-        if (!File.Exists(Program))
-            throw new InvalidOperationException("transmission-cli is missing: install it (scripts/install-test-deps.sh does)");
-        var config = Directory.CreateDirectory(Path.Combine(data.Root, "transmission-config")).FullName;
-        File.WriteAllText(Path.Combine(config, "settings.json"), JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["encryption"] = 1,
-            ["bind-address-ipv4"] = "127.0.0.1",
-            ["bind-address-ipv6"] = "::1",
-            ["peer-port"] = port,
-            ["dht-enabled"] = false,
-            ["lpd-enabled"] = false,
-            ["pex-enabled"] = false,
-            ["utp-enabled"] = false,
-            ["port-forwarding-enabled"] = false,
-            ["rpc-enabled"] = false,
-            ["rename-partial-files"] = false, // its files keep their names while downloading: no ".part" to wait out
-        }));
-        return CliPeerProcess.Start(Program, data.Root, "-g", config, "-ep", "-M", "-p", port.ToString(), "-w", downloadDirectory, data.TorrentFile);
-    }
+    private static CliPeerProcess StartTransmission(EngineContent data, string downloadDirectory, int port) =>
+        TransmissionCli.Start(data.Root, data.TorrentFile, downloadDirectory, port, requireEncryption: false);
 
     [Fact]
     public async Task Our_engine_downloads_from_a_Transmission_seeder()

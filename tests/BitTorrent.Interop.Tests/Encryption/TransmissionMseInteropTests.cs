@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using BitTorrent.Encryption;
 
 namespace BitTorrent.Interop.Tests.Encryption;
@@ -11,32 +10,13 @@ namespace BitTorrent.Interop.Tests.Encryption;
 /// </summary>
 public sealed class TransmissionMseInteropTests : IDisposable
 {
-    private const string Program = "/usr/bin/transmission-cli";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("mse-tr-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private CliPeerProcess Start(string torrent, string downloadDir, int port)
-    {
-        var config = Directory.CreateDirectory(Path.Combine(_folder, "config")).FullName;
-        File.WriteAllText(Path.Combine(config, "settings.json"), JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["encryption"] = 2,
-            ["bind-address-ipv4"] = "127.0.0.1",
-            ["bind-address-ipv6"] = "::1",
-            ["peer-port"] = port,
-            ["dht-enabled"] = false,
-            ["lpd-enabled"] = false,
-            ["pex-enabled"] = false,
-            ["utp-enabled"] = false,
-            ["port-forwarding-enabled"] = false,
-            ["rpc-enabled"] = false,
-            ["speed-limit-up-enabled"] = false,
-            ["speed-limit-down-enabled"] = false,
-        }));
-        return CliPeerProcess.Start(Program, _folder, "-g", config, "-er", "-M", "-p", port.ToString(), "-w", downloadDir, torrent);
-    }
+    private CliPeerProcess Start(string torrent, string downloadDir, int port) =>
+        TransmissionCli.Start(_folder, torrent, downloadDir, port, requireEncryption: true);
 
     [Fact]
     public async Task We_dial_Transmission_and_download_over_MSE()
