@@ -25,17 +25,12 @@ import threading
 import time
 
 import libtorrent as lt
+from lt_loopback import emit, loopback_session
 
 options = json.loads(sys.argv[1])
 piece_length = int(options.get("pieceLength", 16384))
 piece_count = int(options.get("pieceCount", 8))
 deadline = time.monotonic() + float(options.get("lifetime", 60))
-
-
-def emit(event, **fields):
-    fields["event"] = event
-    sys.stdout.write(json.dumps(fields) + "\n")
-    sys.stdout.flush()
 
 
 def main(workdir):
@@ -55,23 +50,7 @@ def main(workdir):
         f.write(info_bytes)
     ti = lt.torrent_info(torrent)
 
-    settings = {
-        "listen_interfaces": "127.0.0.1:0",
-        "outgoing_interfaces": "127.0.0.1",
-        "enable_dht": False,
-        "dht_bootstrap_nodes": "",
-        "enable_lsd": False,
-        "enable_upnp": False,
-        "enable_natpmp": False,
-        "allow_multiple_connections_per_ip": True,
-        "enable_outgoing_utp": False,
-        "enable_incoming_utp": False,
-        "out_enc_policy": int(lt.enc_policy.disabled),
-        "in_enc_policy": int(lt.enc_policy.enabled),
-        "alert_mask": int(lt.alert.category_t.error_notification | lt.alert.category_t.peer_notification
-                          | lt.alert.category_t.status_notification | lt.alert.category_t.connect_notification),
-    }
-    session = lt.session(settings)
+    session = loopback_session()
     params = lt.add_torrent_params()
     params.ti = ti
     params.save_path = workdir

@@ -24,39 +24,21 @@ import threading
 import time
 
 import libtorrent as lt
+from lt_loopback import emit, loopback_session
 
 options = json.loads(sys.argv[1])
 deadline = time.monotonic() + float(options.get("lifetime", 60))
 levels = {"rc4": lt.enc_level.rc4, "plaintext": lt.enc_level.plaintext, "both": lt.enc_level.both}
 
 
-def emit(event, **fields):
-    fields["event"] = event
-    sys.stdout.write(json.dumps(fields) + "\n")
-    sys.stdout.flush()
-
-
 def main():
     level = levels[options.get("level", "rc4")]
-    settings = {
-        "listen_interfaces": "127.0.0.1:0",
-        "outgoing_interfaces": "127.0.0.1",
-        "enable_dht": False,
-        "dht_bootstrap_nodes": "",
-        "enable_lsd": False,
-        "enable_upnp": False,
-        "enable_natpmp": False,
-        "allow_multiple_connections_per_ip": True,
-        "enable_outgoing_utp": False,
-        "enable_incoming_utp": False,
-        "out_enc_policy": int(lt.enc_policy.forced),
-        "in_enc_policy": int(lt.enc_policy.forced),
-        "allowed_enc_level": int(level),
-        "prefer_rc4": level == lt.enc_level.rc4,
-        "alert_mask": int(lt.alert.category_t.error_notification | lt.alert.category_t.peer_notification
-                          | lt.alert.category_t.status_notification | lt.alert.category_t.connect_notification),
-    }
-    session = lt.session(settings)
+    session = loopback_session(
+        out_enc_policy=int(lt.enc_policy.forced),
+        in_enc_policy=int(lt.enc_policy.forced),
+        allowed_enc_level=int(level),
+        prefer_rc4=level == lt.enc_level.rc4,
+    )
     params = lt.add_torrent_params()
     params.ti = lt.torrent_info(options["torrent"])
     params.save_path = options["savePath"]
