@@ -57,6 +57,8 @@ internal sealed class HttpTracker(Uri uri, HttpClient http, TrackerOptions optio
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.AcceptEncoding.Add(new StringWithQualityHeaderValue("gzip"));
             request.Headers.UserAgent.ParseAdd(options.UserAgent);
+            // One request per connection (see TrackerClient's handler): tell the tracker so too.
+            request.Headers.ConnectionClose = true;
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (IsRedirect(response.StatusCode))
             {

@@ -25,8 +25,10 @@ public sealed class TrackerClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             MaxResponseHeadersLength = 16,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            // No connection is reused: an announce comes once an interval, and opentracker answers HTTP/1.1 without
+            // a Connection header and then closes, so a pooled connection was reset on its next use. A request's
+            // "Connection: close" alone does not keep SocketsHttpHandler from pooling.
+            PooledConnectionLifetime = TimeSpan.Zero,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }

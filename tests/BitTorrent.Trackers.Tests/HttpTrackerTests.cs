@@ -39,6 +39,26 @@ public class HttpTrackerTests
     }
 
     [Fact]
+    public async Task Every_request_has_a_connection_of_its_own()
+    {
+        // opentracker answers HTTP/1.1 without a Connection header and then closes: a pooled connection reused for
+        // the next announce or scrape was reset in CI. This tracker answers the same way but keeps the connection
+        // open and reads no second request on it, so a reused connection would never be answered.
+        var body = new BDictionary { { "interval", 900 }, { "peers", Array.Empty<byte>() } }.Encode();
+        byte[] keepAlive = [.. Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\n\r\n"), .. body];
+        await using var server = new ScriptedHttpTracker(_ => keepAlive) { HoldAfterAnswer = true };
+        using var client = new TrackerClient();
+        var tracker = client.GetTracker(server.Url());
+
+        for (int i = 0; i < 3; i++)
+        {
+            await tracker.AnnounceAsync(Request with { Event = TrackerEvent.None }).WaitAsync(TimeSpan.FromSeconds(30));
+            string head = await server.Heads.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Contains("\r\nConnection: close\r\n", head, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task A_gzip_body_is_decompressed()
     {
         var body = new BDictionary { { "interval", 900 }, { "peers", new byte[] { 127, 0, 0, 9, 0, 80 } } }.Encode();

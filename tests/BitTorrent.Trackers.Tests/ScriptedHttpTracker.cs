@@ -26,8 +26,14 @@ internal sealed class ScriptedHttpTracker : IAsyncDisposable
 
     public Func<string, byte[]?> Respond { get; set; }
 
+    /// <summary>Whether a connection stays open after its answer (as a keep-alive server would) instead of closing.</summary>
+    public bool HoldAfterAnswer { get; init; }
+
     /// <summary>The request targets (path and query) in arrival order.</summary>
     public Channel<string> Requests { get; } = Channel.CreateUnbounded<string>();
+
+    /// <summary>The whole request heads (request line and headers) in arrival order.</summary>
+    public Channel<string> Heads { get; } = Channel.CreateUnbounded<string>();
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -74,7 +80,9 @@ internal sealed class ScriptedHttpTracker : IAsyncDisposable
                 if (await stream.ReadAsync(one, _stop.Token) == 0) return;
                 head.Add(one[0]);
             }
-            string target = Encoding.ASCII.GetString([.. head]).Split(' ')[1];
+            string text = Encoding.ASCII.GetString([.. head]);
+            string target = text.Split(' ')[1];
+            await Heads.Writer.WriteAsync(text);
             await Requests.Writer.WriteAsync(target);
             var answer = Respond(target);
             if (answer is null)
@@ -83,7 +91,8 @@ internal sealed class ScriptedHttpTracker : IAsyncDisposable
                 return;
             }
             await stream.WriteAsync(answer, _stop.Token);
-            client.Dispose();
+            if (HoldAfterAnswer) lock (_held) _held.Add(client);
+            else client.Dispose();
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
