@@ -147,21 +147,24 @@ internal sealed class TrackerProcess : IAsyncDisposable
     }
 
     /// <summary>opentracker loads its whitelist on a thread of its own, after it starts listening: until then every
-    /// announce is refused as "not authorized". A <c>stopped</c> announce (it adds no peer) is repeated until it is
-    /// accepted, bounded by <see cref="StartTimeout"/>.</summary>
+    /// announce is refused as "not authorized". A <c>stopped</c> announce is never checked against the list, so the
+    /// probe is a plain announce, repeated until it is accepted (bounded by <see cref="StartTimeout"/>), and then a
+    /// <c>stopped</c> one takes the probe's peer off the torrent again.</summary>
     private async Task WaitUntilWhitelistedAsync(int port, InfoHash infoHash)
     {
         var hash = string.Concat(infoHash.ToArray().Select(b => $"%{b:X2}"));
-        var probe = $"http://127.0.0.1:{port}/announce?info_hash={hash}&peer_id=-PROBE-0000000000000&port=1&uploaded=0&downloaded=0&left=0&event=stopped&compact=1";
-        using var http = new HttpClient { Timeout = StartTimeout };
+        var probe = $"http://127.0.0.1:{port}/announce?info_hash={hash}&peer_id=-PROBE-0000000000000&port=1&uploaded=0&downloaded=0&left=0&compact=1";
+        // opentracker closes every connection after its answer without saying so: none may be reused.
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = StartTimeout };
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var body = await http.GetStringAsync(probe);
-            if (!body.Contains("not authorized", StringComparison.Ordinal)) return;
+            if (!body.Contains("not authorized", StringComparison.Ordinal)) break;
             if (deadline.Elapsed > StartTimeout) throw new InvalidOperationException($"opentracker never loaded its whitelist:\n{Output}");
             await Task.Delay(25);
         }
+        await http.GetStringAsync(probe + "&event=stopped");
     }
 
     /// <summary>A port free for both TCP and UDP on 127.0.0.1 right now.</summary>
