@@ -2,23 +2,30 @@ using BitTorrent.Metainfo;
 
 namespace BitTorrent.Client.Tests;
 
-/// <summary>A temporary directory with deterministic content and the torrent made from it; deleted on dispose.</summary>
+/// <summary>
+/// A temporary directory with deterministic files, the torrent made from them and its .torrent file, and scratch
+/// directories for leechers; deleted on dispose. Shared with the interop tests (linked into their project).
+/// </summary>
 internal sealed class TestContent : IDisposable
 {
-    private TestContent(string root, Torrent torrent)
+    private TestContent(string root, Torrent torrent, string torrentFile)
     {
         Root = root;
         Torrent = torrent;
+        TorrentFile = torrentFile;
     }
 
-    /// <summary>The temporary root; the content is <c>Root/seed/&lt;name&gt;</c>.</summary>
+    /// <summary>The temporary root; the content is <c>Root/seed/content</c>.</summary>
     public string Root { get; }
 
     /// <summary>The seeder's save directory.</summary>
     public string SeedDirectory => Path.Combine(Root, "seed");
 
     /// <summary>The torrent of the content.</summary>
-    public Torrent Torrent { get; }
+    public Torrent Torrent { get; private set; }
+
+    /// <summary>The torrent as a .torrent file (with the tracker of <see cref="AnnounceToAsync"/>, once called).</summary>
+    public string TorrentFile { get; }
 
     /// <summary>A fresh, empty save directory for a leecher.</summary>
     public string NewDirectory(string name)
@@ -28,10 +35,11 @@ internal sealed class TestContent : IDisposable
         return path;
     }
 
-    /// <summary>Creates files of the given sizes (deterministic bytes from <paramref name="seed"/>) and their torrent.</summary>
-    public static async Task<TestContent> CreateAsync(long[] fileSizes, int pieceLength, int seed = 1)
+    /// <summary>Creates files of the given sizes (deterministic bytes from <paramref name="seed"/>) and their torrent,
+    /// under a temporary root whose name starts with <paramref name="prefix"/>.</summary>
+    public static async Task<TestContent> CreateAsync(long[] fileSizes, int pieceLength, int seed = 1, string prefix = "bt-engine-")
     {
-        var root = Path.Combine(Path.GetTempPath(), "bt-engine-" + Guid.NewGuid().ToString("N")[..12]);
+        var root = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N")[..12]);
         var content = Path.Combine(root, "seed", "content");
         Directory.CreateDirectory(content);
         var random = new Random(seed);
@@ -42,7 +50,16 @@ internal sealed class TestContent : IDisposable
             await File.WriteAllBytesAsync(Path.Combine(content, $"file{i}.bin"), bytes);
         }
         var torrent = await TorrentCreator.CreateAsync(content, new TorrentCreateOptions { PieceLength = pieceLength });
-        return new TestContent(root, torrent);
+        var torrentFile = Path.Combine(root, "content.torrent");
+        await File.WriteAllBytesAsync(torrentFile, torrent.Encode());
+        return new TestContent(root, torrent, torrentFile);
+    }
+
+    /// <summary>Gives the torrent (and its .torrent file) <paramref name="tracker"/> as its announce URL; the info hash stays.</summary>
+    public async Task AnnounceToAsync(Uri tracker)
+    {
+        Torrent = new Torrent(Torrent.Info, [[tracker.ToString()]]);
+        await File.WriteAllBytesAsync(TorrentFile, Torrent.Encode());
     }
 
     /// <summary>Asserts that every file of the torrent under <paramref name="directory"/> equals the seeder's.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using BitTorrent.Client;
 using BitTorrent.Client.Tests;
+using TestContent = BitTorrent.Client.Tests.TestContent;
 using BitTorrent.Interop.Tests.Encryption;
 using BitTorrent.Interop.Tests.Extensions;
 using BitTorrent.Interop.Tests.Trackers;
@@ -29,14 +30,14 @@ public sealed class EngineTrackerInteropTests
         ListenAddresses = [IPAddress.Loopback], EnableDht = false, TrackerOptions = new TrackerOptions { FailureRetryDelay = TimeSpan.FromSeconds(1) },
     };
 
-    private static Task<EngineContent> CreateContentAsync() =>
-        EngineContent.CreateAsync("bt-engine-tracker-", [3 * 1024 * 1024, 0, 70_000, 1024 * 1024 + 333], 64 * 1024, seed: 12);
+    private static Task<TestContent> CreateContentAsync() =>
+        TestContent.CreateAsync([3 * 1024 * 1024, 0, 70_000, 1024 * 1024 + 333], 64 * 1024, seed: 12, prefix: "bt-engine-tracker-");
 
     private static Task<TrackerProcess> StartTrackerAsync(string name, InfoHash hash) =>
         name == "opentracker" ? TrackerProcess.StartOpentrackerAsync(hash) : TrackerProcess.StartBittorrentTrackerAsync();
 
     /// <summary>Starts our seeder on the torrent and waits (bounded) until the tracker accepted its announce.</summary>
-    private static async Task<TorrentSession> SeedAsync(ClientEngine seeder, EngineContent data)
+    private static async Task<TorrentSession> SeedAsync(ClientEngine seeder, TestContent data)
     {
         await using var alerts = new AlertWatcher(seeder);
         var seed = await seeder.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = data.SeedDirectory });
@@ -51,7 +52,7 @@ public sealed class EngineTrackerInteropTests
     {
         using var data = await CreateContentAsync();
         await using var tracker = await StartTrackerAsync(name, data.Torrent.Info.InfoHash);
-        await data.AnnounceTo(tracker.Announce(protocol));
+        await data.AnnounceToAsync(tracker.Announce(protocol));
         await using var seeder = await ClientEngine.StartAsync(Loopback());
         await using var leecher = await ClientEngine.StartAsync(Loopback());
         await SeedAsync(seeder, data);
@@ -74,7 +75,7 @@ public sealed class EngineTrackerInteropTests
     {
         using var data = await CreateContentAsync();
         await using var tracker = await TrackerProcess.StartOpentrackerAsync(data.Torrent.Info.InfoHash);
-        await data.AnnounceTo(tracker.HttpAnnounce);
+        await data.AnnounceToAsync(tracker.HttpAnnounce);
         await using var seeder = await ClientEngine.StartAsync(Loopback());
         var seed = await SeedAsync(seeder, data);
 
@@ -99,7 +100,7 @@ public sealed class EngineTrackerInteropTests
     {
         using var data = await CreateContentAsync();
         await using var tracker = await TrackerProcess.StartOpentrackerAsync(data.Torrent.Info.InfoHash);
-        await data.AnnounceTo(tracker.Announce(protocol));
+        await data.AnnounceToAsync(tracker.Announce(protocol));
         await using var seeder = await ClientEngine.StartAsync(Loopback());
         var seed = await SeedAsync(seeder, data);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using BitTorrent.Client;
+using BitTorrent.Client.Tests;
 using BitTorrent.Interop.Tests.Extensions;
 
 namespace BitTorrent.Interop.Tests.Client;
@@ -51,6 +52,6 @@ public sealed class LibtorrentEngineInteropTests
     }
 
     /// <summary>34 MiB in four files (one empty, one smaller than a piece).</summary>
-    private static Task<EngineContent> CreateContentAsync() =>
-        EngineContent.CreateAsync("bt-lt-engine-", [20 * 1024 * 1024, 0, 100_000, 14 * 1024 * 1024 + 12_345], 256 * 1024, seed: 7);
+    private static Task<TestContent> CreateContentAsync() =>
+        TestContent.CreateAsync([20 * 1024 * 1024, 0, 100_000, 14 * 1024 * 1024 + 12_345], 256 * 1024, seed: 7, prefix: "bt-lt-engine-");
 }

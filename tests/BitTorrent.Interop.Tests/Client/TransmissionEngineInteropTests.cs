@@ -1,5 +1,7 @@
 using System.Net;
 using BitTorrent.Client;
+using BitTorrent.Client.Tests;
+using TestContent = BitTorrent.Client.Tests.TestContent;
 using BitTorrent.Interop.Tests.Encryption;
 
 namespace BitTorrent.Interop.Tests.Client;
@@ -17,10 +19,10 @@ public sealed class TransmissionEngineInteropTests
     private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
 
     /// <summary>No empty file: Transmission 3.00 does not create one (the libtorrent tests cover it).</summary>
-    private static Task<EngineContent> CreateContentAsync() =>
-        EngineContent.CreateAsync("bt-tr-engine-", [2 * 1024 * 1024, 50_000, 1024 * 1024 + 77], 64 * 1024, seed: 21);
+    private static Task<TestContent> CreateContentAsync() =>
+        TestContent.CreateAsync([2 * 1024 * 1024, 50_000, 1024 * 1024 + 77], 64 * 1024, seed: 21, prefix: "bt-tr-engine-");
 
-    private static CliPeerProcess StartTransmission(EngineContent data, string downloadDirectory, int port) =>
+    private static CliPeerProcess StartTransmission(TestContent data, string downloadDirectory, int port) =>
         TransmissionCli.Start(data.Root, data.TorrentFile, downloadDirectory, port, requireEncryption: false);
 
     [Fact]

@@ -157,7 +157,7 @@ public class LibtorrentDualStackInteropTests
             int port6 = (int)ready["port6"]!;
             if (port6 == 0)
             {
-                throw new InvalidOperationException($"libtorrent could not listen on [::1]: is IPv6 loopback available? {ready.ToJsonString()}\n{process.Stderr}");
+                throw new InvalidOperationException($"libtorrent could not listen on [::1]: is IPv6 loopback available? {ready.ToJsonString()}\n{process.Output}");
             }
             return new LibtorrentSession(process, (int)ready["port"]!, port6);
         }

@@ -1,9 +1,10 @@
-using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BitTorrent.Interop.Tests.Extensions;
 using BitTorrent.Metainfo;
 using BitTorrent.Storage;
+using BitTorrent.Testing;
 
 namespace BitTorrent.Interop.Tests.Metainfo;
 
@@ -89,28 +90,13 @@ public sealed class LibtorrentMetainfoInteropTests : IDisposable
     /// <summary>Runs metainfo-libtorrent.py with <paramref name="options"/> and returns its JSON answer; the process is killed on timeout.</summary>
     private static async Task<JsonObject> RunAsync(object options)
     {
-        if (!File.Exists("/usr/bin/python3"))
-            throw new InvalidOperationException("/usr/bin/python3 is missing: install python3-libtorrent (scripts/install-test-deps.sh does)");
-        var info = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(ExtRepository.InteropPeers, "metainfo-libtorrent.py"));
-        info.ArgumentList.Add(JsonSerializer.Serialize(options));
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start python3");
-        try
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-            if (process.ExitCode != 0) throw new InvalidOperationException($"metainfo-libtorrent.py failed: {await error}");
-            return JsonNode.Parse(await output)!.AsObject();
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-        }
+        await using var process = PeerProcess.Start("/usr/bin/python3", ExtRepository.InteropPeers,
+            ["metainfo-libtorrent.py", JsonSerializer.Serialize(options)], missingHint: "install python3-libtorrent (scripts/install-test-deps.sh does)");
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var answer = new StringBuilder();
+        while (await process.ReadLineAsync(bound.Token) is string line) answer.Append(line);
+        await process.WaitForExitAsync().WaitAsync(bound.Token);
+        if (process.ExitCode != 0) throw new InvalidOperationException($"metainfo-libtorrent.py failed: {process.Output()}");
+        return JsonNode.Parse(answer.ToString())!.AsObject();
     }
 }

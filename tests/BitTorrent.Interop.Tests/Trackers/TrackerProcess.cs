@@ -1,24 +1,24 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using BitTorrent.Interop.Tests.Extensions;
+using BitTorrent.Testing;
 
 namespace BitTorrent.Interop.Tests.Trackers;
 
 /// <summary>
-/// A real tracker on 127.0.0.1: Debian's opentracker or the npm bittorrent-tracker server. Disposing kills it (and its
-/// process tree) by its id; a start that fails half-way kills what it started before it throws.
+/// A real tracker on 127.0.0.1: Debian's opentracker or the npm bittorrent-tracker server, over the shared
+/// <see cref="PeerProcess"/>. Disposing kills it (and its process tree) by its id; a start that fails half-way kills
+/// what it started before it throws.
 /// </summary>
 internal sealed class TrackerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private readonly Process _process;
+    private readonly PeerProcess _process;
     private readonly string? _directory;
-    private readonly StringBuilder _output = new();
 
-    private TrackerProcess(Process process, string? directory)
+    private TrackerProcess(PeerProcess process, string? directory)
     {
         _process = process;
         _directory = directory;
@@ -40,23 +40,19 @@ internal sealed class TrackerProcess : IAsyncDisposable
     /// whitelist of <paramref name="infoHashes"/> (Debian builds it with a whitelist).</summary>
     public static async Task<TrackerProcess> StartOpentrackerAsync(params InfoHash[] infoHashes)
     {
-        const string program = "/usr/bin/opentracker";
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("opentracker runs on Linux");
-        if (!File.Exists(program))
-            throw new InvalidOperationException("opentracker is missing: install the Debian package (scripts/install-test-deps.sh does)");
         var directory = Directory.CreateTempSubdirectory("opentracker-").FullName;
         // opentracker drops to user nobody after the chroot: the directory and the list must be readable to it.
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         await File.WriteAllLinesAsync(Path.Combine(directory, "whitelist"), infoHashes.Select(h => h.ToString()));
         int port = FreePortForTcpAndUdp();
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-i", "127.0.0.1", "-p", $"{port}", "-P", $"{port}", "-d", directory, "-w", "/whitelist" })
-            info.ArgumentList.Add(arg);
-        var tracker = new TrackerProcess(Process.Start(info)!, directory) { Name = "opentracker", HttpPort = port, UdpPort = port };
+        var process = PeerProcess.Start("/usr/bin/opentracker", directory,
+            ["-i", "127.0.0.1", "-p", $"{port}", "-P", $"{port}", "-d", directory, "-w", "/whitelist"],
+            missingHint: "install the Debian package (scripts/install-test-deps.sh does)");
+        var tracker = new TrackerProcess(process, directory) { Name = "opentracker", HttpPort = port, UdpPort = port };
         try
         {
-            tracker.CaptureOutput();
             await tracker.WaitUntilListeningAsync(port);
             if (infoHashes.Length > 0) await tracker.WaitUntilWhitelistedAsync(port, infoHashes[0]);
             return tracker;
@@ -74,26 +70,15 @@ internal sealed class TrackerProcess : IAsyncDisposable
         var folder = ExtRepository.InteropPeers;
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "bittorrent-tracker")))
             throw new InvalidOperationException($"bittorrent-tracker is missing: run 'npm ci' in {folder} (scripts/install-test-deps.sh does)");
-        var info = new ProcessStartInfo("node")
+        var tracker = new TrackerProcess(PeerProcess.Start("node", folder, ["tracker-server.mjs", "{\"lifetime\":120}"]), null)
         {
-            WorkingDirectory = folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            Name = "bittorrent-tracker",
         };
-        info.ArgumentList.Add("tracker-server.mjs");
-        info.ArgumentList.Add("{\"lifetime\":120}");
-        var tracker = new TrackerProcess(Process.Start(info)!, null) { Name = "bittorrent-tracker" };
         try
         {
-            var listening = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
-            tracker._process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null) { listening.TrySetException(new InvalidOperationException("bittorrent-tracker exited:\n" + tracker.Output)); return; }
-                tracker.Append(e.Data);
-                if (e.Data.StartsWith('{') && JsonNode.Parse(e.Data) is JsonObject json && (string?)json["event"] == "listening") listening.TrySetResult(json);
-            };
-            tracker._process.ErrorDataReceived += (_, e) => { if (e.Data is not null) tracker.Append(e.Data); };
-            tracker._process.BeginOutputReadLine();
-            tracker._process.BeginErrorReadLine();
-            var ports = await listening.Task.WaitAsync(StartTimeout);
+            var line = await tracker._process.WaitForLineAsync(
+                l => l.StartsWith('{') && JsonNode.Parse(l) is JsonObject json && (string?)json["event"] == "listening", StartTimeout, "'listening'");
+            var ports = JsonNode.Parse(line)!.AsObject();
             tracker.HttpPort = (int)ports["http"]!;
             tracker.UdpPort = (int)ports["udp"]!;
             return tracker;
@@ -105,25 +90,9 @@ internal sealed class TrackerProcess : IAsyncDisposable
         }
     }
 
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _process.Output();
 
     public override string ToString() => Name;
-
-    private void Append(string line)
-    {
-        lock (_output) _output.AppendLine(line);
-    }
-
-    private void CaptureOutput()
-    {
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Append(e.Data); };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
 
     /// <summary>opentracker prints nothing when it is ready (its stdout is block-buffered), so readiness is its TCP
     /// port accepting a connection; it binds both sockets before it serves either. Bounded by <see cref="StartTimeout"/>.</summary>
@@ -195,19 +164,10 @@ internal sealed class TrackerProcess : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
+            await _process.DisposeAsync();
         }
         finally
         {
-            _process.Dispose();
             if (_directory is not null) Directory.Delete(_directory, recursive: true);
         }
     }
