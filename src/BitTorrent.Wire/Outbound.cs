@@ -5,13 +5,18 @@ namespace BitTorrent.Wire;
 /// <summary>
 /// The outgoing byte queue of a wire. Senders on any thread append whole messages under a lock into pooled segments;
 /// one send loop writes them and returns each segment to the pool once written, so an idle wire holds no send buffer
-/// and a burst keeps nothing after it drained. More than <c>limit</c> bytes queued means the peer does not read what
+/// and a burst keeps nothing after it drained. A segment is sized to what is queued (from
+/// <see cref="MinimumSegmentSize"/> up to <see cref="MaximumSegmentSize"/>): a lone message takes a small one, a stream
+/// of pieces is written in few large writes. More than <c>limit</c> bytes queued means the peer does not read what
 /// it asks for: the queue stops, <see cref="Overflowed"/> is set and <c>overflowed</c> is called (under the caller's locks).
 /// </summary>
 internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long limit, Action? written = null, Action? overflowed = null)
 {
-    /// <summary>The size of one pooled segment.</summary>
-    public const int SegmentSize = 64 * 1024;
+    /// <summary>The smallest pooled segment.</summary>
+    public const int MinimumSegmentSize = 4 * 1024;
+
+    /// <summary>The largest pooled segment (one socket write).</summary>
+    public const int MaximumSegmentSize = 512 * 1024;
 
     private readonly object _gate = new();
     private readonly AsyncSignal _dataReady = new();
@@ -44,6 +49,7 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long
             if (accepted)
             {
                 signal = _queued == 0;
+                _queued += first.Length + second.Length;
                 Append(first);
                 Append(second);
             }
@@ -58,15 +64,16 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long
         return accepted;
     }
 
+    /// <summary>Copies bytes already counted in <see cref="_queued"/> into the tail, starting segments as needed.</summary>
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        _queued += bytes.Length;
         while (!bytes.IsEmpty)
         {
             if (_tail is null || _tailLength == _tail.Length)
             {
                 if (_tail is not null) _full.Enqueue((_tail, _tailLength));
-                _tail = ArrayPool<byte>.Shared.Rent(SegmentSize);
+                // Sized to everything queued so far: the queue grows into large segments only while it is full.
+                _tail = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(_queued, MinimumSegmentSize, MaximumSegmentSize));
                 _tailLength = 0;
             }
             int n = Math.Min(bytes.Length, _tail.Length - _tailLength);

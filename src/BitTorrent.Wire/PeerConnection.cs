@@ -53,8 +53,7 @@ public sealed class PeerConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(socket);
         socket.NoDelay = true;
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        return new PeerConnection(new StreamDuplexPipe(stream), direction, TransportKind.Tcp, socket.LocalEndPoint,
+        return new PeerConnection(new SocketDuplexPipe(socket), direction, TransportKind.Tcp, socket.LocalEndPoint,
             socket.RemoteEndPoint, isEncrypted: false, owned: null);
     }
 

@@ -120,14 +120,21 @@ public class OutboundTests
     }
 
     [Fact]
-    public async Task A_large_message_goes_out_in_pooled_segments()
+    public async Task A_piece_goes_out_in_one_write_and_a_huge_burst_in_segments_of_at_most_the_maximum()
     {
         var writes = new List<int>();
-        var outbound = new Outbound(m => { writes.Add(m.Length); return ValueTask.CompletedTask; }, limit: 1 << 20);
+        var outbound = new Outbound(m => { writes.Add(m.Length); return ValueTask.CompletedTask; }, limit: 4 << 20);
         Assert.True(outbound.Enqueue(new byte[13], new byte[150_000]));
         outbound.Complete();
         await outbound.RunAsync().Within();
-        Assert.Equal([Outbound.SegmentSize, Outbound.SegmentSize, 150_013 - 2 * Outbound.SegmentSize], writes);
+        Assert.Equal([150_013], writes);
+
+        writes.Clear();
+        outbound = new Outbound(m => { writes.Add(m.Length); return ValueTask.CompletedTask; }, limit: 4 << 20);
+        Assert.True(outbound.Enqueue(new byte[13], new byte[1_200_000]));
+        outbound.Complete();
+        await outbound.RunAsync().Within();
+        Assert.Equal([Outbound.MaximumSegmentSize, Outbound.MaximumSegmentSize, 1_200_013 - 2 * Outbound.MaximumSegmentSize], writes);
     }
 
     [Fact]
