@@ -27,6 +27,13 @@ public sealed partial class Wire
     public Func<BlockRequest, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? RequestHandler { get; set; }
 
     /// <summary>
+    /// Answers the peer's requests into a buffer the wire lends: fill all of <c>destination</c> (the request's length)
+    /// or throw to refuse. The buffer is pooled and taken back once the block is queued, so serving allocates nothing
+    /// per block. When set it is used instead of <see cref="RequestHandler"/>, under the same rules.
+    /// </summary>
+    public Func<BlockRequest, Memory<byte>, CancellationToken, ValueTask>? BlockReader { get; set; }
+
+    /// <summary>
     /// How long the oldest request may wait without any request completing (the seed's <c>setTimeout</c>); on expiry it
     /// fails with <see cref="WireRequestFailure.TimedOut"/> and <see cref="RequestTimedOut"/> is raised; the wire stays open.
     /// <see cref="TimeSpan.Zero"/> (the default) disables it.
@@ -306,7 +313,7 @@ public sealed partial class Wire
                 return;
             }
             _peerRequests.Add(request);
-            serve = RequestHandler is not null;
+            serve = RequestHandler is not null || BlockReader is not null;
             if (serve) _serveQueue.Enqueue(request);
         }
         RequestReceived?.Invoke(this, new BlockEventArgs(request));

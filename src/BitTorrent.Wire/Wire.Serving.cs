@@ -1,7 +1,10 @@
+using System.Buffers;
+
 namespace BitTorrent.Wire;
 
 /// <summary>
-/// Serving the peer's requests with backpressure: requests are handed to <see cref="RequestHandler"/> only while the
+/// Serving the peer's requests with backpressure: requests are handed to <see cref="RequestHandler"/> (or
+/// <see cref="BlockReader"/>) only while the
 /// bytes queued for sending plus those being served stay under <see cref="WireOptions.OutboundHighWater"/>; the rest
 /// wait (at most our <c>reqq</c>) until the send loop drains. Reading never waits on it.
 /// </summary>
@@ -17,18 +20,21 @@ public sealed partial class Wire
         {
             BlockRequest request;
             Func<BlockRequest, CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? handler;
+            Func<BlockRequest, Memory<byte>, CancellationToken, ValueTask>? reader;
             lock (_gate)
             {
                 _servePosted = false;
                 handler = RequestHandler;
-                if (_closed || handler is null || _serveQueue.Count == 0) return;
+                reader = BlockReader;
+                if (_closed || (handler is null && reader is null) || _serveQueue.Count == 0) return;
                 if (_outbound.Buffered + _servingBytes >= _options.OutboundHighWater) return;
                 request = _serveQueue.Dequeue();
                 // Cancelled, rejected or dropped by a choke while it waited.
                 if (!_peerRequests.Contains(request)) continue;
                 _servingBytes += request.Length;
             }
-            Serve(handler, request);
+            if (reader is not null) ServeInto(reader, request);
+            else Serve(handler!, request);
         }
     }
 
@@ -74,6 +80,43 @@ public sealed partial class Wire
             return;
         }
         Answer(request, block.Span, failed: false, onEventLoop: false);
+    }
+
+    private void ServeInto(Func<BlockRequest, Memory<byte>, CancellationToken, ValueTask> reader, BlockRequest request)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(request.Length);
+        ValueTask reading;
+        try
+        {
+            reading = reader(request, buffer.AsMemory(0, request.Length), _closing.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            Answer(request, default, failed: true, onEventLoop: true);
+            return;
+        }
+        if (reading.IsCompletedSuccessfully)
+        {
+            Answer(request, buffer.AsSpan(0, request.Length), failed: false, onEventLoop: true);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        else _ = ServeIntoAsync(reading, buffer, request);
+    }
+
+    private async Task ServeIntoAsync(ValueTask reading, byte[] buffer, BlockRequest request)
+    {
+        bool failed = false;
+        try
+        {
+            await reading.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            failed = true;
+        }
+        Answer(request, failed ? default : buffer.AsSpan(0, request.Length), failed, onEventLoop: false);
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 
     /// <summary>The handler answered (or failed): send the block or refuse, and let the next requests in.</summary>

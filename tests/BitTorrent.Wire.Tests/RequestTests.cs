@@ -47,6 +47,37 @@ public class RequestTests
         Assert.Empty(pair.B.PeerRequests);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_block_reader_fills_lent_buffers_and_a_throwing_reader_refuses(bool completesAsynchronously)
+    {
+        const int pieceLength = 64 * 1024, block = 16 * 1024, pieces = 3;
+        var content = Content(pieceLength * pieces);
+        await using var pair = WirePair.Create();
+        pair.B.BlockReader = async (r, destination, _) =>
+        {
+            if (completesAsynchronously) await Task.Yield();
+            if (r.Index == 2) throw new InvalidOperationException("not served");
+            Assert.Equal(r.Length, destination.Length);
+            content.AsMemory(r.Index * pieceLength + r.Begin, r.Length).CopyTo(destination);
+        };
+        await pair.HandshakeAsync();
+        pair.A.Interested();
+        await UnchokedAsync(pair);
+
+        for (int piece = 0; piece < 2; piece++)
+        {
+            var blocks = Enumerable.Range(0, pieceLength / block).Select(b => pair.A.RequestAsync(piece, b * block, block).AsTask()).ToArray();
+            var data = (await Task.WhenAll(blocks).Within()).SelectMany(b => b).ToArray();
+            Assert.Equal(content.AsSpan(piece * pieceLength, pieceLength).ToArray(), data);
+        }
+        var refused = await Assert.ThrowsAsync<WireRequestException>(() => pair.A.RequestAsync(2, 0, block).AsTask().Within());
+        Assert.Equal(WireRequestFailure.Rejected, refused.Failure);
+        Assert.Equal(2 * pieceLength, pair.B.Uploaded);
+        Assert.Empty(pair.B.PeerRequests);
+    }
+
     [Fact]
     public async Task Requesting_while_choked_fails_at_once()
     {

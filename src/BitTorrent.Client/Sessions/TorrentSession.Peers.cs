@@ -157,7 +157,7 @@ public sealed partial class TorrentSession
             if (!IsPrivate && _engine.Dht is { IsListening: true } dht && e.Port is > 0 and <= ushort.MaxValue)
                 dht.AddNode(new IPEndPoint(peer.EndPoint.Address, e.Port));
         };
-        wire.RequestHandler = (request, token) => ServeAsync(request, token);
+        wire.BlockReader = ServeAsync;
         wire.Download += (_, e) =>
         {
             Interlocked.Add(ref _downloaded, e.Bytes);

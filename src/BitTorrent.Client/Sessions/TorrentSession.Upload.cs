@@ -7,11 +7,11 @@ public sealed partial class TorrentSession
     private volatile bool[]? _servable;
 
     /// <summary>
-    /// Answers a peer's request from storage (on the wire's thread, not the loop): only verified pieces are served,
-    /// anything else is refused (a reject with Fast). The wire admits requests only while we unchoke the peer. The
-    /// block's bytes are taken from the engine's upload limit first.
+    /// Answers a peer's request from storage into the wire's pooled buffer (on the wire's thread, not the loop): only
+    /// verified pieces are served, anything else is refused (a reject with Fast). The wire admits requests only while
+    /// we unchoke the peer. The block's bytes are taken from the engine's upload limit first.
     /// </summary>
-    private async ValueTask<ReadOnlyMemory<byte>> ServeAsync(BlockRequest request, CancellationToken cancellationToken)
+    private async ValueTask ServeAsync(BlockRequest request, Memory<byte> destination, CancellationToken cancellationToken)
     {
         var servable = _servable;
         var storage = _storage;
@@ -22,9 +22,7 @@ public sealed partial class TorrentSession
             throw new InvalidOperationException($"piece {request.Index} is not served");
         }
         await _engine.UploadLimiter.WaitAsync(request.Length, cancellationToken).ConfigureAwait(false);
-        var block = new byte[request.Length];
-        await storage.ReadAsync(request.Index, request.Begin, block, cancellationToken).ConfigureAwait(false);
-        return block;
+        await storage.ReadAsync(request.Index, request.Begin, destination, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A peer's interest changed: rechoke at once, so a free slot is not left idle until the next round.</summary>
