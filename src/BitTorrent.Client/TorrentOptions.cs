@@ -37,4 +37,10 @@ public sealed record TorrentOptions
 
     /// <summary>How often resume data is written while the torrent runs.</summary>
     public TimeSpan ResumeSaveInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often the files are looked at (one stat each) for being deleted or truncated under us. A failed read finds a
+    /// truncated file at once; a deleted one still reads through its open handle on Linux, so only this finds it.
+    /// </summary>
+    public TimeSpan MissingFileCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

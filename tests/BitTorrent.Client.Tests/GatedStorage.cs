@@ -19,6 +19,8 @@ internal sealed class GatedStorage(TorrentInfo info, TorrentOptions options, Tas
     public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken) =>
         _inner.ReadAsync(piece, begin, destination, cancellationToken);
 
+    public BitField FindLostPieces() => _inner.FindLostPieces();
+
     public ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken) => _inner.SaveResumeAsync(have, cancellationToken);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();

@@ -28,6 +28,8 @@ internal sealed class FilePieceStorage(TorrentInfo info, TorrentOptions options)
     public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken) =>
         _storage.ReadAsync(piece, begin, destination, cancellationToken);
 
+    public BitField FindLostPieces() => _storage.FindLostPieces();
+
     /// <inheritdoc />
     public ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken) =>
         _storage.SaveResumeDataAsync(ResumePath, have, cancellationToken);

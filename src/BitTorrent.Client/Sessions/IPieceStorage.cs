@@ -14,6 +14,9 @@ internal interface IPieceStorage : IAsyncDisposable
     /// <summary>Reads <c>destination.Length</c> bytes of <paramref name="piece"/> from <paramref name="begin"/>.</summary>
     ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken);
 
+    /// <summary>The pieces of files that are gone or shorter than the torrent says (deleted or truncated under us).</summary>
+    BitField FindLostPieces();
+
     /// <summary>Writes the resume data: the verified pieces and the files' sizes and times.</summary>
     ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken);
 }

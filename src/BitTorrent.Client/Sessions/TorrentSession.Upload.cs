@@ -1,3 +1,4 @@
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 
 namespace BitTorrent.Client;
@@ -5,6 +6,7 @@ namespace BitTorrent.Client;
 public sealed partial class TorrentSession
 {
     private volatile bool[]? _servable;
+    private int _lookingForLostFiles;
 
     /// <summary>
     /// Answers a peer's request from storage into the wire's pooled buffer (on the wire's thread, not the loop): only
@@ -22,7 +24,64 @@ public sealed partial class TorrentSession
             throw new InvalidOperationException($"piece {request.Index} is not served");
         }
         await _engine.UploadLimiter.WaitAsync(request.Length, cancellationToken).ConfigureAwait(false);
-        await storage.ReadAsync(request.Index, request.Begin, destination, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await storage.ReadAsync(request.Index, request.Begin, destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (ex.Error is StorageError.FileMissing or StorageError.FileTruncated)
+        {
+            // A file was truncated under us: find every piece that went with it.
+            LookForLostFiles(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Looks at the files (one stat each, off the loop) for any deleted or truncated under us, after a failed read
+    /// (<paramref name="cause"/>) or every <see cref="TorrentOptions.MissingFileCheckInterval"/>; one look at a time.
+    /// </summary>
+    private void LookForLostFiles(StorageException? cause)
+    {
+        if (_storage is not { } storage || _servable is null || Interlocked.Exchange(ref _lookingForLostFiles, 1) != 0) return;
+        _ = Task.Run(() =>
+        {
+            try
+            {
+                var lost = storage.FindLostPieces();
+                _loop.Post(() => OnPiecesLost(lost, cause));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                _loop.Post(() => Fail($"looking at the files failed: {ex.Message}", ex));
+            }
+            finally
+            {
+                Volatile.Write(ref _lookingForLostFiles, 0);
+            }
+        });
+    }
+
+    /// <summary>
+    /// On the loop: verified pieces whose data is gone are no longer served, every peer that speaks lt_donthave is told
+    /// (BEP 54) before the torrent fails with the reason, as libtorrent reports a file error.
+    /// </summary>
+    private void OnPiecesLost(BitField lost, StorageException? cause)
+    {
+        if (_servable is not { } servable || _state is TorrentState.Stopped or TorrentState.Error) return;
+        var kept = (bool[])servable.Clone();
+        var pieces = new List<int>();
+        for (int piece = 0; piece < kept.Length; piece++)
+        {
+            if (!lost[piece] || !kept[piece]) continue;
+            kept[piece] = false;
+            pieces.Add(piece);
+        }
+        _servable = kept;
+        foreach (var peer in _peers)
+            if (peer.DontHave is { } dontHave)
+                foreach (int piece in pieces) dontHave.DontHave(piece);
+        if (pieces.Count == 0) return;
+        Fail($"{pieces.Count} verified pieces lost, no longer served: {cause?.Message ?? "a file was deleted or truncated"}", cause);
     }
 
     /// <summary>A peer's interest changed: rechoke at once, so a free slot is not left idle until the next round.</summary>

@@ -128,6 +128,7 @@ public sealed partial class TorrentSession
         CheckSnubbed();
         foreach (var peer in _peers) FillRequests(peer);
         if (_ticks % (long)Math.Max(1, Options.ResumeSaveInterval.TotalSeconds) == 0) SaveResume();
+        if (_ticks % (long)Math.Max(1, Options.MissingFileCheckInterval.TotalSeconds) == 0) LookForLostFiles(null);
         MaybeAnnounceOnDht();
         RefreshPeerSnapshot();
     }
