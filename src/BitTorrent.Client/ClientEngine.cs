@@ -60,11 +60,14 @@ public sealed class ClientEngine : IAsyncDisposable
     /// <summary>Creates an engine, starts listening on <see cref="EngineOptions.ListenAddresses"/> and starts its DHT node.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The listen port could not be bound.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="EngineOptions.UploadRateLimit"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><see cref="EngineOptions.Encryption"/> allows MSE but no method.</exception>
     public static async Task<ClientEngine> StartAsync(EngineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EngineOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.UploadRateLimit, nameof(options.UploadRateLimit));
         ArgumentNullException.ThrowIfNull(options.Encryption, nameof(options.Encryption));
+        if (options.Encryption.Policy != EncryptionPolicy.Disabled && (options.Encryption.AllowedMethods & (CryptoMethods.Plaintext | CryptoMethods.Rc4)) == 0)
+            throw new ArgumentException("Encryption.AllowedMethods offers no method (Rc4, Plaintext or both)", nameof(options));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var encryption = options.Encryption with
         {

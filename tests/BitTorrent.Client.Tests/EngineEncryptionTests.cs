@@ -131,4 +131,11 @@ public sealed class EngineEncryptionTests
             infoHash, handshake, new WireOptions(), CancellationToken.None).AsTask().WaitAsync(Bound));
         Assert.NotEqual(MseFailure.Timeout, failure.Failure);
     }
+
+    [Fact]
+    public async Task An_MSE_policy_without_any_method_is_refused_at_start()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => ClientEngine.StartAsync(Options(EncryptionPolicy.Enabled, CryptoMethods.None)));
+        await using var plaintextOnly = await ClientEngine.StartAsync(Options(EncryptionPolicy.Disabled, CryptoMethods.None));
+    }
 }
