@@ -138,4 +138,27 @@ public sealed class EngineEncryptionTests
         await Assert.ThrowsAsync<ArgumentException>(() => ClientEngine.StartAsync(Options(EncryptionPolicy.Enabled, CryptoMethods.None)));
         await using var plaintextOnly = await ClientEngine.StartAsync(Options(EncryptionPolicy.Disabled, CryptoMethods.None));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_MSE_peer_must_name_the_same_torrent_in_its_BitTorrent_handshake(bool otherTorrent)
+    {
+        using var first = await TestContent.CreateAsync([1_000], pieceLength: 16 * 1024, seed: 1);
+        using var second = await TestContent.CreateAsync([2_000], pieceLength: 16 * 1024, seed: 2);
+        await using var listener = await ClientEngine.StartAsync(Options(EncryptionPolicy.Required));
+        await listener.AddAsync(first.Torrent, new TorrentOptions { SaveDirectory = first.SeedDirectory });
+        await listener.AddAsync(second.Torrent, new TorrentOptions { SaveDirectory = second.SeedDirectory });
+        await using var dialler = await ClientEngine.StartAsync(Options(EncryptionPolicy.Required));
+
+        // MSE keyed with the first torrent (no initial payload), then a BitTorrent handshake for one of the two.
+        await using var wire = await dialler.Transport.ConnectAsync(LoopbackSwarmTests.EndPointOf(listener), first.Torrent.Info.InfoHash,
+            default, new WireOptions(), CancellationToken.None).AsTask().WaitAsync(Bound);
+        var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        wire.HandshakeReceived += (_, _) => outcome.TrySetResult(true);
+        wire.Closed += (_, _) => outcome.TrySetResult(false);
+        wire.Handshake((otherTorrent ? second : first).Torrent.Info.InfoHash, dialler.PeerId);
+        wire.Start();
+        Assert.Equal(!otherTorrent, await outcome.Task.WaitAsync(Bound));
+    }
 }
