@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using BitTorrent.Client.Transport;
 using BitTorrent.Dht;
+using BitTorrent.Encryption;
 using BitTorrent.Extensions;
 using BitTorrent.Metainfo;
 using BitTorrent.Trackers;
@@ -21,6 +22,7 @@ namespace BitTorrent.Client;
 public sealed class ClientEngine : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<InfoHash, TorrentSession> _sessions = new();
+    private readonly MseTorrentTable _mseTorrents;
     private readonly IPeerTransport _transport;
     private readonly bool _ownsDht;
     private readonly HashSet<IPAddress> _localAddresses = [];
@@ -28,9 +30,10 @@ public sealed class ClientEngine : IAsyncDisposable
     private int _connections;
     private int _disposed;
 
-    private ClientEngine(EngineOptions options, IPeerTransport transport, DhtNode? dht, bool ownsDht)
+    private ClientEngine(EngineOptions options, IPeerTransport transport, MseTorrentTable mseTorrents, DhtNode? dht, bool ownsDht)
     {
         Options = options;
+        _mseTorrents = mseTorrents;
         _transport = transport;
         Dht = dht;
         _ownsDht = ownsDht;
@@ -57,13 +60,23 @@ public sealed class ClientEngine : IAsyncDisposable
     /// <summary>Creates an engine, starts listening on <see cref="EngineOptions.ListenAddresses"/> and starts its DHT node.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The listen port could not be bound.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="EngineOptions.UploadRateLimit"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><see cref="EngineOptions.Encryption"/> allows MSE but no method.</exception>
     public static async Task<ClientEngine> StartAsync(EngineOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EngineOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.UploadRateLimit, nameof(options.UploadRateLimit));
+        ArgumentNullException.ThrowIfNull(options.Encryption, nameof(options.Encryption));
+        if (options.Encryption.Policy != EncryptionPolicy.Disabled && (options.Encryption.AllowedMethods & (CryptoMethods.Plaintext | CryptoMethods.Rc4)) == 0)
+            throw new ArgumentException("Encryption.AllowedMethods offers no method (Rc4, Plaintext or both)", nameof(options));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        var transport = options.Transport
-            ?? new TcpPeerTransport(options.ListenAddresses, options.ListenPort, loggerFactory.CreateLogger<TcpPeerTransport>());
+        var encryption = options.Encryption with
+        {
+            TimeProvider = options.TimeProvider,
+            LoggerFactory = options.Encryption.LoggerFactory ?? options.LoggerFactory,
+        };
+        var mseTorrents = new MseTorrentTable();
+        var transport = options.Transport ?? new TcpPeerTransport(options.ListenAddresses, options.ListenPort, encryption, mseTorrents,
+            options.MaxConnections, loggerFactory.CreateLogger<TcpPeerTransport>());
         DhtNode? dht = options.DhtNode;
         bool ownsDht = false;
         if (options.EnableDht && dht is null)
@@ -76,7 +89,7 @@ public sealed class ClientEngine : IAsyncDisposable
             });
             ownsDht = true;
         }
-        var engine = new ClientEngine(options, transport, dht, ownsDht);
+        var engine = new ClientEngine(options, transport, mseTorrents, dht, ownsDht);
         transport.IncomingOptions = engine.CreateWireOptions();
         try
         {
@@ -158,6 +171,7 @@ public sealed class ClientEngine : IAsyncDisposable
         var session = new TorrentSession(this, infoHash, info, name, trackerTiers, options);
         if (!_sessions.TryAdd(infoHash, session))
             throw new InvalidOperationException($"the torrent {infoHash} is already in the engine");
+        _mseTorrents.Add(infoHash); // before any peer is dialled, so MSE peers find it as soon as plaintext ones do
         session.Start(magnetPeers);
         return Task.FromResult(session);
     }
@@ -167,7 +181,7 @@ public sealed class ClientEngine : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         await session.StopAsync().ConfigureAwait(false);
-        _sessions.TryRemove(new KeyValuePair<InfoHash, TorrentSession>(session.InfoHash, session));
+        if (_sessions.TryRemove(new KeyValuePair<InfoHash, TorrentSession>(session.InfoHash, session))) _mseTorrents.Remove(session.InfoHash);
     }
 
     /// <summary>
@@ -215,12 +229,14 @@ public sealed class ClientEngine : IAsyncDisposable
         }
     }
 
-    private void OnAccepted(Wire.Wire wire, IPEndPoint remote)
+    private void OnAccepted(Wire.Wire wire, IPEndPoint remote, InfoHash? mseInfoHash)
     {
         // The wire's own handshake timeout (WireOptions.HandshakeTimeout) closes a connection that never names a torrent.
         wire.HandshakeReceived += (_, e) =>
         {
-            if (_sessions.TryGetValue(e.InfoHash, out var session)) session.AcceptIncoming(wire, remote, e);
+            if (mseInfoHash is { } keyed && keyed != e.InfoHash)
+                wire.Close(WireCloseReason.InfoHashMismatch, $"the MSE handshake was for {keyed}, the BitTorrent handshake for {e.InfoHash}");
+            else if (_sessions.TryGetValue(e.InfoHash, out var session)) session.AcceptIncoming(wire, remote, e);
             else wire.Close(WireCloseReason.InfoHashMismatch, $"no torrent {e.InfoHash} here");
         };
         wire.Start();

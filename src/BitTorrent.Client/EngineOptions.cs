@@ -1,5 +1,6 @@
 using System.Net;
 using BitTorrent.Dht;
+using BitTorrent.Encryption;
 using BitTorrent.Trackers;
 using Microsoft.Extensions.Logging;
 
@@ -70,6 +71,15 @@ public sealed record EngineOptions
     /// (<see cref="BandwidthLimiter"/>), refilled every 100 ms on <see cref="TimeProvider"/>.
     /// </summary>
     public long UploadRateLimit { get; init; }
+
+    /// <summary>
+    /// Message Stream Encryption on every peer connection (default <see cref="EncryptionPolicy.Enabled"/>: both kinds
+    /// accepted on the listen port, outgoing ones try <see cref="MseOptions.OutgoingFirst"/> and then the other, as
+    /// libtorrent's default). <see cref="EncryptionPolicy.Required"/> refuses plaintext both ways,
+    /// <see cref="EncryptionPolicy.Disabled"/> refuses MSE both ways. The engine's <see cref="TimeProvider"/> replaces the
+    /// one given here, and <see cref="LoggerFactory"/> is used when these options name none.
+    /// </summary>
+    public MseOptions Encryption { get; init; } = new();
 
     /// <summary>Opens a torrent's storage (tests give in-memory storage); null uses files under the save directory.</summary>
     internal Func<Metainfo.TorrentInfo, TorrentOptions, IPieceStorage>? StorageFactory { get; init; }

@@ -40,12 +40,15 @@ internal sealed class EncryptingPipeWriter(PipeWriter inner, Rc4? cipher, ReadOn
     public override async ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
         source = source[SkipAlreadySent(source.Span)..];
+        // A plaintext connection (after a plain handshake sent for a retry decision) hands whole writes on uncopied.
+        if (cipher is null)
+            return source.IsEmpty ? await inner.FlushAsync(cancellationToken).ConfigureAwait(false)
+                : await inner.WriteAsync(source, cancellationToken).ConfigureAwait(false);
         while (!source.IsEmpty)
         {
             var destination = inner.GetSpan(Math.Min(source.Length, 64 * 1024));
             var count = Math.Min(destination.Length, source.Length);
-            if (cipher is null) source.Span[..count].CopyTo(destination);
-            else cipher.Transform(source.Span[..count], destination);
+            cipher.Transform(source.Span[..count], destination);
             inner.Advance(count);
             source = source[count..];
         }

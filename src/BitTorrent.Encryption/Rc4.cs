@@ -62,31 +62,49 @@ public sealed class Rc4
         nuint j = _j;
         nuint length = (nuint)source.Length;
         nuint n = 0;
+        // Byte by byte until the next i is a multiple of 8; then eight steps at a time whose i are a constant base + 0..7
+        // (no wrap inside the group, so no masking of i), gathered into one word for one 8-byte XOR: about 17 % more bytes
+        // per CPU-second than stepping i byte by byte, which was itself 12 % more than a byte-wise XOR (BENCHMARKS.md).
+        for (; n < length && ((i + 1) & 7) != 0; n++)
+        {
+            i = (i + 1) & 0xFF;
+            Unsafe.Add(ref dst, n) = (byte)(Unsafe.Add(ref src, n) ^ Step(ref s, i, ref j));
+        }
         if (BitConverter.IsLittleEndian)
         {
-            // Eight keystream bytes gathered into one word, then one 8-byte XOR: about 12 % faster than byte by byte.
             for (; n + 8 <= length; n += 8)
             {
-                ulong keystream = 0;
-                for (var k = 0; k < 64; k += 8) keystream |= (ulong)Next(ref s, ref i, ref j) << k;
+                nuint b = (i + 1) & 0xFF;
+                ulong keystream = Step(ref s, b, ref j);
+                keystream |= (ulong)Step(ref s, b + 1, ref j) << 8;
+                keystream |= (ulong)Step(ref s, b + 2, ref j) << 16;
+                keystream |= (ulong)Step(ref s, b + 3, ref j) << 24;
+                keystream |= (ulong)Step(ref s, b + 4, ref j) << 32;
+                keystream |= (ulong)Step(ref s, b + 5, ref j) << 40;
+                keystream |= (ulong)Step(ref s, b + 6, ref j) << 48;
+                keystream |= (ulong)Step(ref s, b + 7, ref j) << 56;
+                i = b + 7;
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, n), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref src, n)) ^ keystream);
             }
         }
-        for (; n < length; n++) Unsafe.Add(ref dst, n) = (byte)(Unsafe.Add(ref src, n) ^ Next(ref s, ref i, ref j));
+        for (; n < length; n++)
+        {
+            i = (i + 1) & 0xFF;
+            Unsafe.Add(ref dst, n) = (byte)(Unsafe.Add(ref src, n) ^ Step(ref s, i, ref j));
+        }
         _i = (byte)i;
         _j = (byte)j;
     }
 
-    /// <summary>One step of the RC4 generator (PRGA): swaps S[i] and S[j] and returns the next keystream byte.</summary>
+    /// <summary>One step of the RC4 generator (PRGA) at <paramref name="i"/>: swaps S[i] and S[j] and returns the keystream byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte Next(ref byte s, ref nuint i, ref nuint j)
+    private static uint Step(ref byte s, nuint i, ref nuint j)
     {
-        i = (i + 1) & 0xFF;
-        byte si = Unsafe.Add(ref s, i);
+        uint si = Unsafe.Add(ref s, i);
         j = (j + si) & 0xFF;
-        byte sj = Unsafe.Add(ref s, j);
-        Unsafe.Add(ref s, i) = sj;
-        Unsafe.Add(ref s, j) = si;
-        return Unsafe.Add(ref s, (nuint)(byte)(si + sj));
+        uint sj = Unsafe.Add(ref s, j);
+        Unsafe.Add(ref s, i) = (byte)sj;
+        Unsafe.Add(ref s, j) = (byte)si;
+        return Unsafe.Add(ref s, (nuint)((si + sj) & 0xFF));
     }
 }

@@ -36,4 +36,7 @@ public enum PeerFlags
 
     /// <summary>The peer supports lt_donthave.</summary>
     DontHave = 1 << 9,
+
+    /// <summary>The connection is encrypted end to end with MSE's RC4 (not set for plaintext or header-only MSE).</summary>
+    Encrypted = 1 << 10,
 }

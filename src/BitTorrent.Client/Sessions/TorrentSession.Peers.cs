@@ -1,5 +1,6 @@
 using System.Net;
 using BitTorrent.Client.Transport;
+using BitTorrent.Encryption;
 using BitTorrent.Extensions;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging;
@@ -68,7 +69,9 @@ public sealed partial class TorrentSession
             halfOpen = true;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(_engine.Options.ConnectTimeout);
-            var wire = await _engine.Transport.ConnectAsync(endPoint, _engine.CreateWireOptions(_info?.PieceCount), timeout.Token)
+            // The wire's handshake below writes these bytes first; an MSE connection has already sent them as its IA.
+            var ours = MseConnector.BitTorrentHandshake(InfoHash, _engine.PeerId, OurExtensions);
+            var wire = await _engine.Transport.ConnectAsync(endPoint, InfoHash, ours, _engine.CreateWireOptions(_info?.PieceCount), timeout.Token)
                 .ConfigureAwait(false);
             peer = new Peer(wire, endPoint, source, PeerDirection.Outgoing) { ListenEndPoint = endPoint };
             var handshake = new TaskCompletionSource<HandshakeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -302,7 +305,8 @@ public sealed partial class TorrentSession
             | (peer.IsSeed(count) ? PeerFlags.Seed : 0) | (wire.HasFast ? PeerFlags.Fast : 0)
             | (wire.PeerExtensions.HasFlag(WireExtensions.Extended) ? PeerFlags.Extended : 0)
             | (IsSnubbed(peer) ? PeerFlags.Snubbed : 0)
-            | (peer.Pex?.PeerSupported == true ? PeerFlags.Pex : 0) | (peer.DontHave?.PeerSupported == true ? PeerFlags.DontHave : 0);
+            | (peer.Pex?.PeerSupported == true ? PeerFlags.Pex : 0) | (peer.DontHave?.PeerSupported == true ? PeerFlags.DontHave : 0)
+            | (wire.Connection.IsEncrypted ? PeerFlags.Encrypted : 0);
         double progress = count == 0 ? 0 : peer.Pieces.HasAll ? 1 : (double)peer.Pieces.Count / count;
         return new PeerInfo(peer.EndPoint, peer.PeerId, peer.Client, peer.Source, peer.Direction, flags,
             wire.DownloadSpeed, wire.UploadSpeed, wire.Downloaded, wire.Uploaded, progress);

@@ -1,16 +1,27 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using BitTorrent.Encryption;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace BitTorrent.Client.Transport;
 
-/// <summary>TCP: one listening socket per address, all on one port; outgoing connections from any local address.</summary>
-internal sealed class TcpPeerTransport(IReadOnlyList<IPAddress> addresses, int port, ILogger logger) : IPeerTransport
+/// <summary>
+/// TCP: one listening socket per address, all on one port; outgoing connections from any local address. Every
+/// connection goes through MSE under <paramref name="encryption"/>: outgoing ones through an <see cref="MseConnector"/>
+/// (plaintext or MSE first, the other on failure when the policy allows), incoming ones are told apart by their first
+/// bytes and an MSE peer's torrent is found in <paramref name="torrents"/> (kept in sync by the engine). At most
+/// <paramref name="maxIncomingHandshakes"/> incoming handshakes run at once; each is bounded by the handshake timeout.
+/// </summary>
+internal sealed class TcpPeerTransport(IReadOnlyList<IPAddress> addresses, int port, MseOptions encryption, MseTorrentTable torrents,
+    int maxIncomingHandshakes, ILogger logger) : IPeerTransport
 {
     private readonly List<Socket> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _acceptLoops = [];
+    private readonly ConcurrentDictionary<Task, bool> _incomingHandshakes = new();
+    private readonly MseConnector _connector = new(encryption);
     private IReadOnlyList<IPEndPoint> _localEndPoints = [];
 
     /// <inheritdoc />
@@ -20,7 +31,7 @@ internal sealed class TcpPeerTransport(IReadOnlyList<IPAddress> addresses, int p
     public WireOptions IncomingOptions { get; set; } = new();
 
     /// <inheritdoc />
-    public Task StartAsync(Action<Wire.Wire, IPEndPoint> accepted, CancellationToken cancellationToken)
+    public Task StartAsync(PeerAccepted accepted, CancellationToken cancellationToken)
     {
         int chosen = port;
         var endPoints = new List<IPEndPoint>();
@@ -56,7 +67,7 @@ internal sealed class TcpPeerTransport(IReadOnlyList<IPAddress> addresses, int p
         return Task.CompletedTask;
     }
 
-    private async Task AcceptLoopAsync(Socket listener, Action<Wire.Wire, IPEndPoint> accepted)
+    private async Task AcceptLoopAsync(Socket listener, PeerAccepted accepted)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -74,25 +85,49 @@ internal sealed class TcpPeerTransport(IReadOnlyList<IPAddress> addresses, int p
                 logger.LogDebug(ex, "accept failed");
                 continue;
             }
-            var remote = (IPEndPoint)socket.RemoteEndPoint!;
-            accepted(new Wire.Wire(socket, IncomingOptions), Normalize(remote));
+            if (_incomingHandshakes.Count >= maxIncomingHandshakes)
+            {
+                logger.LogDebug("{Remote} refused: {Count} incoming handshakes already running", socket.RemoteEndPoint, maxIncomingHandshakes);
+                socket.Dispose();
+                continue;
+            }
+            // The handshake runs beside the accept loop, so a slow or hostile peer never delays the next one.
+            var handshake = HandshakeIncomingAsync(socket, accepted);
+            _incomingHandshakes.TryAdd(handshake, true);
+            _ = handshake.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, bool>)s!).TryRemove(t, out _), _incomingHandshakes,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
-    /// <inheritdoc />
-    public async ValueTask<Wire.Wire> ConnectAsync(IPEndPoint remote, WireOptions options, CancellationToken cancellationToken)
+    /// <summary>Plaintext or MSE, as the first bytes say and the policy allows; a refused or failed one is closed here.</summary>
+    private async Task HandshakeIncomingAsync(Socket socket, PeerAccepted accepted)
     {
-        var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        await Task.Yield(); // off the accept loop
+        PeerConnection? connection = null;
+        IPEndPoint remote;
+        MseHandshakeResult result;
         try
         {
-            await socket.ConnectAsync(remote, cancellationToken).ConfigureAwait(false);
-            return new Wire.Wire(socket, options);
+            connection = PeerConnection.FromSocket(socket, ConnectionDirection.Incoming);
+            remote = Normalize((IPEndPoint)connection.RemoteEndPoint!);
+            result = await MseHandshake.AcceptAsync(connection, torrents, encryption, _stopping.Token).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            socket.Dispose();
-            throw;
+            logger.LogDebug("incoming connection closed before its handshake: {Reason}", ex.Message);
+            if (connection is null) socket.Dispose();
+            else await connection.DisposeAsync().ConfigureAwait(false);
+            return;
         }
+        accepted(new Wire.Wire(result.Connection, IncomingOptions), remote, result.InfoHash);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Wire.Wire> ConnectAsync(IPEndPoint remote, InfoHash infoHash, ReadOnlyMemory<byte> handshake, WireOptions options,
+        CancellationToken cancellationToken)
+    {
+        var connected = await _connector.ConnectAsync(remote, null, infoHash, handshake, cancellationToken).ConfigureAwait(false);
+        return new Wire.Wire(connected.Connection, options);
     }
 
     /// <summary>An IPv4-mapped IPv6 address as plain IPv4.</summary>
@@ -105,6 +140,7 @@ internal sealed class TcpPeerTransport(IReadOnlyList<IPAddress> addresses, int p
         _stopping.Cancel();
         foreach (var listener in _listeners) listener.Dispose();
         await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        await Task.WhenAll(_incomingHandshakes.Keys).ConfigureAwait(false);
         _stopping.Dispose();
     }
 }
