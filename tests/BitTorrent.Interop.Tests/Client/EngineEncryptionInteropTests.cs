@@ -1,7 +1,9 @@
 using System.Net;
 using BitTorrent.Client;
+using BitTorrent.Client.Tests;
 using BitTorrent.Interop.Tests.Encryption;
 using BitTorrent.Interop.Tests.Extensions;
+using TestContent = BitTorrent.Client.Tests.TestContent;
 
 namespace BitTorrent.Interop.Tests.Client;
 
@@ -16,8 +18,8 @@ public sealed class EngineEncryptionInteropTests
 
     private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
 
-    private static Task<EngineContent> CreateContentAsync(int seed) =>
-        EngineContent.CreateAsync("bt-mse-engine-", [3 * 1024 * 1024, 40_000, 1024 * 1024 + 77], 64 * 1024, seed);
+    private static Task<TestContent> CreateContentAsync(int seed) =>
+        TestContent.CreateAsync([3 * 1024 * 1024, 40_000, 1024 * 1024 + 77], 64 * 1024, seed, prefix: "bt-mse-engine-");
 
     [Theory]
     [InlineData("rc4")]
