@@ -63,6 +63,27 @@ public sealed class GetCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Encryption_required_downloads_from_a_default_seeder_over_MSE_and_finds_no_peer_in_a_plaintext_only_one()
+    {
+        string target = Path.Combine(_root, "encrypted");
+        var (exit, _, error) = await CliRunner.RunAsync("get", _torrentPath, "-o", target, "--peer", SeederAddress,
+            "--no-dht", "--encryption", "required", "--peer-timeout", "30s");
+        Assert.True(exit == ExitCodes.Success, $"exit {exit}: {error}");
+        AssertSameFiles(target);
+
+        await using var plaintextOnly = await ClientEngine.StartAsync(new EngineOptions
+        {
+            ListenAddresses = [IPAddress.Loopback],
+            EnableDht = false,
+            Encryption = new BitTorrent.Encryption.MseOptions { Policy = BitTorrent.Encryption.EncryptionPolicy.Disabled },
+        });
+        await plaintextOnly.AddAsync(_torrent!, new TorrentOptions { SaveDirectory = Path.Combine(_root, "seed") });
+        (exit, _, error) = await CliRunner.RunAsync("get", _torrentPath, "-o", Path.Combine(_root, "refused"), "--peer",
+            $"127.0.0.1:{plaintextOnly.ListenPort}", "--no-dht", "--encryption", "required", "--peer-timeout", "3s");
+        Assert.True(exit == ExitCodes.NoPeers, $"exit {exit}: {error}");
+    }
+
+    [Fact]
     public async Task Redirected_output_is_plain_lines_without_escape_codes()
     {
         string target = Path.Combine(_root, "plain");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using BitTorrent.Cli.Output;
 using BitTorrent.Client;
+using BitTorrent.Encryption;
 using Spectre.Console;
 
 namespace BitTorrent.Cli.Commands;
@@ -20,6 +21,12 @@ internal static class EngineCommand
     public static readonly Option<bool> NoDht = new("--no-dht") { Description = "Do not use the DHT (BEP 5)." };
     public static readonly Option<long> MaxUploadRate = CommonOptions.Rate("--max-upload-rate", "Upload at most this fast, over all peers");
     public static readonly Option<bool> ShowPeers = new("--peers") { Description = "Show one row per peer in the live view." };
+    public static readonly Option<EncryptionPolicy> Encryption = new("--encryption")
+    {
+        Description = "Message Stream Encryption (MSE/PE): Disabled (plaintext only), Enabled (both, plaintext first), "
+            + "Preferred (both, encrypted first) or Required (encrypted only).",
+        DefaultValueFactory = _ => EncryptionPolicy.Enabled,
+    };
 
     /// <summary>Starts an engine as the options say.</summary>
     public static Task<ClientEngine> StartEngineAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -30,6 +37,7 @@ internal static class EngineCommand
             ListenPort = parse.GetValue(Port),
             EnableDht = !parse.GetValue(NoDht),
             UploadRateLimit = parse.GetValue(MaxUploadRate),
+            Encryption = new MseOptions { Policy = parse.GetValue(Encryption) },
             DhtBootstrapNodes = bootstrap.Length > 0 ? bootstrap : null,
             LoggerFactory = CommonOptions.CreateLoggerFactory(parse),
         }, cancellationToken);

@@ -15,7 +15,7 @@ internal static class SeedCommand
         var directory = new Option<DirectoryInfo>("--directory", "-d") { Description = "Where the data of a .torrent is (default: the current directory)." };
         var save = new Option<string>("--save-torrent") { Description = "Also write the torrent made for PATH to this file." };
         var command = new Command("seed", "Seed a file, directory or .torrent: prints the magnet link and serves until Ctrl-C.\n\nExamples:\n  bt seed ./photos --port 6881\n  bt seed photos.torrent -d ~/Downloads --peer 127.0.0.1:6882")
-            { input, directory, save, EngineCommand.Port, EngineCommand.Peers, EngineCommand.DhtBootstrap, EngineCommand.NoDht, EngineCommand.MaxUploadRate, EngineCommand.ShowPeers };
+            { input, directory, save, EngineCommand.Port, EngineCommand.Peers, EngineCommand.DhtBootstrap, EngineCommand.NoDht, EngineCommand.MaxUploadRate, EngineCommand.Encryption, EngineCommand.ShowPeers };
         command.SetAction(async (parse, ct) =>
         {
             var reporter = EngineCommand.CreateReporter(parse);
