@@ -20,5 +20,5 @@ fi
 /usr/bin/python3 -c 'import libtorrent; print("install-test-deps: libtorrent", libtorrent.__version__)'
 
 echo "install-test-deps: npm ci in tests/interop-peers"
-(cd "$root/tests/interop-peers" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+(cd "$root/tests/interop-peers" && npm ci --omit=optional --no-audit --no-fund --loglevel=error >/dev/null)
 node -e 'console.log("install-test-deps: node", process.version)'
