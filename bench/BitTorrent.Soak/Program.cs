@@ -1,7 +1,7 @@
 using System.Globalization;
 using BitTorrent.Soak;
 
-// Usage: dotnet run -c Release --project bench/BitTorrent.Soak -- [--mode wires|swarm] [--wires 200] [--depth 8]
+// Usage: dotnet run -c Release --project bench/BitTorrent.Soak -- [--mode wires|swarm] [--wires 200] [--depth 8] [--rate MB/s]
 //        [--leechers 4] [--swarm-mib 16] [--minutes 10 | --seconds 600] [--warmup 60] [--sample 5] [--csv curve.csv]
 // Prints each memory sample as it is taken, then the summary and the checks; exits 1 when a check fails, 2 on bad arguments.
 SoakOptions options;
@@ -13,7 +13,7 @@ try
 catch (Exception e) when (e is FormatException or ArgumentException)
 {
     Console.Error.WriteLine($"soak: {e.Message}");
-    Console.Error.WriteLine("usage: [--mode wires|swarm] [--wires N] [--depth N] [--leechers N] [--swarm-mib N] [--minutes M | --seconds S] [--warmup S] [--sample S] [--csv PATH]");
+    Console.Error.WriteLine("usage: [--mode wires|swarm] [--wires N] [--depth N] [--rate MB/s] [--leechers N] [--swarm-mib N] [--minutes M | --seconds S] [--warmup S] [--sample S] [--csv PATH]");
     return 2;
 }
 
@@ -47,6 +47,7 @@ static (SoakOptions Options, string? Csv) Parse(string[] args)
             "--mode" => options with { Mode = Enum.Parse<SoakMode>(value, ignoreCase: true) },
             "--wires" => options with { Wires = Positive(value) },
             "--depth" => options with { Depth = Positive(value) },
+            "--rate" => options with { MegabytesPerSecond = Positive(value) },
             "--leechers" => options with { Leechers = Positive(value) },
             "--swarm-mib" => options with { SwarmBytes = (long)Positive(value) << 20 },
             "--minutes" => options with { Duration = TimeSpan.FromMinutes(Positive(value)) },

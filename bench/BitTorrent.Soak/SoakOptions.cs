@@ -22,6 +22,12 @@ public sealed record SoakOptions
     /// <summary>Requests each wire keeps in flight (default 8).</summary>
     public int Depth { get; init; } = 8;
 
+    /// <summary>
+    /// A cap on what all wires request together, in MB (10⁶ bytes) per second; 0 (the default) runs as fast as the
+    /// machine goes. The test suite's one-minute soak sets it so it shares the machine with the other test projects.
+    /// </summary>
+    public int MegabytesPerSecond { get; init; }
+
     /// <summary>Leeching engines in <see cref="SoakMode.Swarm"/> (default 4).</summary>
     public int Leechers { get; init; } = 4;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.RateLimiting;
 using BitTorrent.Wire;
 using WireConnection = BitTorrent.Wire.Wire;
 
@@ -18,11 +19,12 @@ internal sealed class WireSoak(SoakOptions options, SoakCounters counters) : ISo
     private readonly BlockContent _content = new(seed: 14);
     private readonly List<WireConnection> _wires = [];
     private readonly List<Task> _pumps = [];
+    private readonly TokenBucketRateLimiter? _pace = Pace(options);
     private long[] _verifiedPerWire = [];
     private volatile bool _stopping;
 
     public string Description =>
-        $"wires: {_wires.Count} wires on {_wires.Count / 2} loopback TCP connections, {options.Depth} requests of {BlockContent.Block / 1024} KiB in flight per wire, both directions";
+        $"wires: {_wires.Count} wires on {_wires.Count / 2} loopback TCP connections, {options.Depth} requests of {BlockContent.Block / 1024} KiB in flight per wire, both directions{(options.MegabytesPerSecond > 0 ? $", capped at {options.MegabytesPerSecond} MB/s" : "")}";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -91,6 +93,7 @@ internal sealed class WireSoak(SoakOptions options, SoakCounters counters) : ISo
             {
                 while (!_stopping && inFlight.Count < depth)
                 {
+                    if (_pace is not null) (await _pace.AcquireAsync().ConfigureAwait(false)).Dispose();
                     var (index, begin) = Locate(next);
                     inFlight.Enqueue((wire.RequestAsync(index, begin, ring[next % depth]), next));
                     next++;
@@ -112,6 +115,21 @@ internal sealed class WireSoak(SoakOptions options, SoakCounters counters) : ISo
         {
             if (!_stopping) counters.Failure($"wire {w}: request failed: {e.Message}");
         }
+    }
+
+    /// <summary>A bucket of one block per token refilled every 100 ms at <see cref="SoakOptions.MegabytesPerSecond"/>; null when uncapped.</summary>
+    private static TokenBucketRateLimiter? Pace(SoakOptions options)
+    {
+        if (options.MegabytesPerSecond <= 0) return null;
+        int blocksPerTick = Math.Max(1, (int)(options.MegabytesPerSecond * 1e6 / BlockContent.Block / 10));
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = blocksPerTick,
+            TokensPerPeriod = blocksPerTick,
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
     }
 
     private static (int Index, int Begin) Locate(long block)
@@ -140,6 +158,7 @@ internal sealed class WireSoak(SoakOptions options, SoakCounters counters) : ISo
 
     public async ValueTask DisposeAsync()
     {
+        _pace?.Dispose();
         foreach (var wire in _wires) await wire.DisposeAsync().ConfigureAwait(false);
     }
 }
