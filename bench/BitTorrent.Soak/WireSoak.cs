@@ -108,7 +108,7 @@ internal sealed class WireSoak(SoakOptions options, SoakCounters counters) : ISo
                     counters.Verified(length);
                     Interlocked.Add(ref _verifiedPerWire[w], length);
                 }
-                else counters.Mismatch($"wire {w}: block {b} of piece {i} ({length} B) differs from stream {peerStream}");
+                else counters.Mismatch($"wire {w}: the block at {b} of piece {i} ({length} B) differs from stream {peerStream}");
             }
         }
         catch (WireRequestException e)
