@@ -7,8 +7,19 @@ namespace BitTorrent.Client;
 /// <summary>One connection of a torrent, as its loop sees it. Mutated only on the torrent's loop (the wire is thread-safe).</summary>
 internal sealed class Peer(Wire.Wire wire, IPEndPoint endPoint, PeerSource source, PeerDirection direction)
 {
+    private int _slotReleased;
+
     /// <summary>The connection.</summary>
     public Wire.Wire Wire { get; } = wire;
+
+    /// <summary>
+    /// Gives back the engine connection slot this connection holds, once, whichever thread sees it end first: the loop,
+    /// or the wire's thread when the loop has already stopped and would never run the close.
+    /// </summary>
+    public void ReleaseSlot(ClientEngine engine)
+    {
+        if (Interlocked.Exchange(ref _slotReleased, 1) == 0) engine.ReleaseConnection();
+    }
 
     /// <summary>The address of the connection.</summary>
     public IPEndPoint EndPoint { get; } = endPoint;

@@ -82,13 +82,15 @@ public sealed partial class TorrentSession
             wire.Start();
             var received = await handshake.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
             var admitted = peer;
-            _loop.Post(() => Admit(admitted, received));
+            // A torrent stopped meanwhile never admits it: close it (its Closed gives the slot back).
+            if (!_loop.Post(() => Admit(admitted, received))) admitted.Wire.Close(WireCloseReason.LocalEnd, "torrent stopped");
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
         {
             _logger.LogDebug("{Torrent}: connecting to {EndPoint} failed: {Error}", Name, endPoint, ex.Message);
             peer?.Wire.Destroy();
-            _engine.ReleaseConnection();
+            if (peer is null) _engine.ReleaseConnection();
+            else peer.ReleaseSlot(_engine);
             _loop.Post(() =>
             {
                 _connecting--;
@@ -117,7 +119,7 @@ public sealed partial class TorrentSession
         if (!_loop.Post(() => Admit(peer, handshake)))
         {
             wire.Close(WireCloseReason.LocalEnd, "torrent stopped");
-            _engine.ReleaseConnection();
+            peer.ReleaseSlot(_engine);
         }
     }
 
@@ -129,7 +131,10 @@ public sealed partial class TorrentSession
         peer.Pex = IsPrivate ? null : wire.Use(w => new UtPex(w, PexOptions));
         peer.DontHave = wire.Use(w => new LtDontHave(w));
         peer.Metadata = _info is { } info ? wire.Use(w => new UtMetadata(w, info.RawInfo)) : wire.Use(w => new UtMetadata(w));
-        wire.Closed += (_, e) => _loop.Post(() => OnClosed(peer, e));
+        wire.Closed += (_, e) =>
+        {
+            if (!_loop.Post(() => OnClosed(peer, e))) peer.ReleaseSlot(_engine); // closed after the torrent stopped
+        };
         wire.BitfieldReceived += (_, e) =>
         {
             var bits = e.BitField.ToArray();
@@ -204,7 +209,7 @@ public sealed partial class TorrentSession
             if (handshake.PeerId == _engine.PeerId && peer.ListenEndPoint is { } self) _candidates.Ban(self);
             peer.Gone = true;
             peer.Wire.Close(WireCloseReason.LocalEnd, refusal);
-            _engine.ReleaseConnection();
+            peer.ReleaseSlot(_engine);
             if (peer.Direction == PeerDirection.Outgoing) _candidates.MarkDisconnected(peer.EndPoint, failed: false);
             return;
         }
@@ -256,7 +261,7 @@ public sealed partial class TorrentSession
     {
         if (peer.Gone) return;
         peer.Gone = true;
-        _engine.ReleaseConnection();
+        peer.ReleaseSlot(_engine);
         if (!peer.Admitted) return;
         _peers.Remove(peer);
         if (peer.Direction == PeerDirection.Outgoing) _candidates.MarkDisconnected(peer.EndPoint, failed: false);

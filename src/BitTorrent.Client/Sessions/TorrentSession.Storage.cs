@@ -8,6 +8,10 @@ public sealed partial class TorrentSession
 {
     private volatile IPieceStorage? _storage;
 
+    // The latest resume write (loop only). Writes run one after another, and stopping waits for the last before it
+    // closes the files, so no resume file appears after StopAsync.
+    private Task _resumeWrite = Task.CompletedTask;
+
     /// <summary>Opens the files and checks what is already there (off the loop), then downloads or seeds.</summary>
     private void BeginCheck(TorrentInfo info)
     {
@@ -97,11 +101,18 @@ public sealed partial class TorrentSession
 
     private void SaveResume()
     {
-        if (_storage is not { } storage || _have.Length == 0) return;
+        if (_storage is { } storage) SaveResume(storage);
+    }
+
+    private void SaveResume(IPieceStorage storage)
+    {
+        if (_have.Length == 0) return;
         var have = new BitField(_have.Length);
         for (int p = 0; p < _have.Length; p++) if (_have[p]) have.Set(p);
-        _ = Task.Run(async () =>
+        var previous = _resumeWrite;
+        _resumeWrite = Task.Run(async () =>
         {
+            await previous.ConfigureAwait(false);
             try
             {
                 await storage.SaveResumeAsync(have, CancellationToken.None).ConfigureAwait(false);
@@ -117,7 +128,8 @@ public sealed partial class TorrentSession
     {
         if (_storage is not { } storage) return;
         _storage = null;
-        SaveResume();
+        SaveResume(storage);
+        await _resumeWrite.ConfigureAwait(false);
         await storage.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -43,6 +43,10 @@ public sealed partial class TorrentSession
         _loop = new SessionLoop(Fail);
         _state = info is null ? TorrentState.FetchingMetadata : TorrentState.CheckingFiles;
         _trackerTiers = CreateTrackerTiers(trackerTiers, options);
+        // A torrent stopped or failed before it completed faults this task even when nobody waits for completion (or
+        // a wait gave up first): observe it here so that is not an unobserved task exception.
+        _completed.Task.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>The torrent's info hash.</summary>
