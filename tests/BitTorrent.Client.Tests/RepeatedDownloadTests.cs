@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using BitTorrent.Client.Transport;
+using BitTorrent.Encryption;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,7 +26,9 @@ public sealed class RepeatedDownloadTests
         using var content = await TestContent.CreateAsync([100_000], pieceLength: 16 * 1024);
         await using var other = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions());
         await other.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.NewDirectory("other") });
-        var transport = new LateClosingTransport(new TcpPeerTransport([IPAddress.Loopback], 0, NullLogger.Instance));
+        // Outgoing connections only (plaintext first, as the engine's default policy): no torrent table needed.
+        var transport = new LateClosingTransport(new TcpPeerTransport([IPAddress.Loopback], 0, new MseOptions(), new MseTorrentTable([]),
+            maxIncomingHandshakes: 8, NullLogger.Instance));
         await using var engine = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions() with { MaxConnections = 1, Transport = transport });
         await using var alerts = new AlertWatcher(engine);
         for (int round = 0; round < 3; round++)
@@ -107,12 +110,12 @@ public sealed class RepeatedDownloadTests
             return gate;
         }
 
-        public Task StartAsync(Action<Wire.Wire, IPEndPoint> accepted, CancellationToken cancellationToken) =>
-            inner.StartAsync(accepted, cancellationToken);
+        public Task StartAsync(PeerAccepted accepted, CancellationToken cancellationToken) => inner.StartAsync(accepted, cancellationToken);
 
-        public async ValueTask<Wire.Wire> ConnectAsync(IPEndPoint remote, WireOptions options, CancellationToken cancellationToken)
+        public async ValueTask<Wire.Wire> ConnectAsync(IPEndPoint remote, InfoHash infoHash, ReadOnlyMemory<byte> handshake, WireOptions options,
+            CancellationToken cancellationToken)
         {
-            var wire = await inner.ConnectAsync(remote, options, cancellationToken);
+            var wire = await inner.ConnectAsync(remote, infoHash, handshake, options, cancellationToken);
             var gate = _gate;
             // Raised just before Closed in the close sequence, on the same event loop: waiting here delays Closed. Only the
             // closes of a stopping torrent wait (a refused connection holding the one slot would stall the download).

@@ -57,6 +57,8 @@ public sealed class ResumeOnStopTests
         public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken) =>
             _inner.ReadAsync(piece, begin, destination, cancellationToken);
 
+        public BitField FindLostPieces() => _inner.FindLostPieces();
+
         public async ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken)
         {
             if (_disposed) Overlapped = true;
