@@ -43,9 +43,14 @@ public sealed class ClientEngine : IAsyncDisposable
         HalfOpen = new SemaphoreSlim(options.MaxHalfOpenConnections);
         DiskWorkers = new SemaphoreSlim(Math.Max(1, options.DiskWorkers));
         UploadLimiter = new BandwidthLimiter(options.TimeProvider, options.UploadRateLimit);
-        if (!UploadLimiter.IsUnlimited)
-            _replenish = options.TimeProvider.CreateTimer(static s => ((BandwidthLimiter)s!).TryReplenish(), UploadLimiter,
-                UploadLimiter.ReplenishmentPeriod, UploadLimiter.ReplenishmentPeriod);
+        DownloadLimiter = new BandwidthLimiter(options.TimeProvider, options.DownloadRateLimit);
+        if (!UploadLimiter.IsUnlimited || !DownloadLimiter.IsUnlimited)
+            _replenish = options.TimeProvider.CreateTimer(static s =>
+            {
+                var engine = (ClientEngine)s!;
+                engine.UploadLimiter.TryReplenish();
+                engine.DownloadLimiter.TryReplenish();
+            }, this, UploadLimiter.ReplenishmentPeriod, UploadLimiter.ReplenishmentPeriod);
         var trackerOptions = options.TrackerOptions ?? new TrackerOptions();
         TrackerClient = new TrackerClient(trackerOptions with
         {
@@ -56,6 +61,9 @@ public sealed class ClientEngine : IAsyncDisposable
 
     /// <summary>The engine-wide upload limit every served block waits on (<see cref="EngineOptions.UploadRateLimit"/>).</summary>
     internal BandwidthLimiter UploadLimiter { get; }
+
+    /// <summary>The engine-wide download limit every request waits on (<see cref="EngineOptions.DownloadRateLimit"/>).</summary>
+    internal BandwidthLimiter DownloadLimiter { get; }
 
     /// <summary>Creates an engine, starts listening on <see cref="EngineOptions.ListenAddresses"/> and starts its DHT node.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The listen port could not be bound.</exception>
@@ -253,6 +261,7 @@ public sealed class ClientEngine : IAsyncDisposable
         if (_ownsDht && Dht is not null) await Dht.DisposeAsync().ConfigureAwait(false);
         _replenish?.Dispose();
         UploadLimiter.Dispose();
+        DownloadLimiter.Dispose();
         TrackerClient.Dispose();
         Alerts.Complete();
         Metrics.Dispose();

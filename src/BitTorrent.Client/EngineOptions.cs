@@ -73,6 +73,14 @@ public sealed record EngineOptions
     public long UploadRateLimit { get; init; }
 
     /// <summary>
+    /// The most bytes per second all torrents together download (piece payload, libtorrent's
+    /// <c>download_rate_limit</c>); 0, the default, is unlimited. Requests are paced: a block is asked for only once its
+    /// bytes are taken from one token bucket (<see cref="BandwidthLimiter"/>, refilled every 100 ms), so what peers
+    /// send us follows the limit within the requests already in flight.
+    /// </summary>
+    public long DownloadRateLimit { get; init; }
+
+    /// <summary>
     /// Message Stream Encryption on every peer connection (default <see cref="EncryptionPolicy.Enabled"/>: both kinds
     /// accepted on the listen port, outgoing ones try <see cref="MseOptions.OutgoingFirst"/> and then the other, as
     /// libtorrent's default). <see cref="EncryptionPolicy.Required"/> refuses plaintext both ways,

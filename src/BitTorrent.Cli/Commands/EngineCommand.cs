@@ -20,6 +20,7 @@ internal static class EngineCommand
         "A DHT node to bootstrap from (repeatable); without it, the public routers.");
     public static readonly Option<bool> NoDht = new("--no-dht") { Description = "Do not use the DHT (BEP 5)." };
     public static readonly Option<long> MaxUploadRate = CommonOptions.Rate("--max-upload-rate", "Upload at most this fast, over all peers");
+    public static readonly Option<long> MaxDownloadRate = CommonOptions.Rate("--max-download-rate", "Download at most this fast, over all peers");
     public static readonly Option<bool> ShowPeers = new("--peers") { Description = "Show one row per peer in the live view." };
     public static readonly Option<EncryptionPolicy> Encryption = new("--encryption")
     {
@@ -37,6 +38,7 @@ internal static class EngineCommand
             ListenPort = parse.GetValue(Port),
             EnableDht = !parse.GetValue(NoDht),
             UploadRateLimit = parse.GetValue(MaxUploadRate),
+            DownloadRateLimit = parse.GetValue(MaxDownloadRate),
             Encryption = new MseOptions { Policy = parse.GetValue(Encryption) },
             DhtBootstrapNodes = bootstrap.Length > 0 ? bootstrap : null,
             LoggerFactory = CommonOptions.CreateLoggerFactory(parse),

@@ -24,7 +24,7 @@ internal static class GetCommand
         };
         var command = new Command("get", "Download a torrent, verify every piece, exit 0 when complete.\n\nExamples:\n  bt get 'magnet:?xt=urn:btih:...' -o ~/Downloads\n  bt get ubuntu.torrent -o . --peer 127.0.0.1:6881 --no-dht")
         {
-            input, output, EngineCommand.Peers, EngineCommand.Port, EngineCommand.DhtBootstrap, EngineCommand.NoDht, EngineCommand.MaxUploadRate, EngineCommand.Encryption, seed, files,
+            input, output, EngineCommand.Peers, EngineCommand.Port, EngineCommand.DhtBootstrap, EngineCommand.NoDht, EngineCommand.MaxUploadRate, EngineCommand.MaxDownloadRate, EngineCommand.Encryption, seed, files,
             sequential, peerTimeout, EngineCommand.ShowPeers,
         };
         command.SetAction(async (parse, ct) =>

@@ -14,6 +14,8 @@ public sealed partial class TorrentSession
     private const int SnubSeconds = 30;
 
     private readonly Dictionary<int, PieceBuffer> _buffers = [];
+    private long _downloadAllowance;
+    private bool _waitingForAllowance;
     private readonly HashSet<PeerId> _bannedPeerIds = [];
     private readonly Dictionary<Peer, PeerHandle> _handles = [];
     private readonly Dictionary<PeerHandle, Peer> _byHandle = [];
@@ -122,10 +124,74 @@ public sealed partial class TorrentSession
         if (_picker is not { } picker || _storage is null || !peer.Admitted || peer.Gone || _state != TorrentState.Downloading) return;
         int room = peer.QueueDepth - peer.InFlight;
         if (room <= 0 || IsSnubbed(peer)) return;
+        var limiter = _engine.DownloadLimiter;
+        if (!limiter.IsUnlimited)
+        {
+            room = (int)Math.Min(room, (_downloadAllowance + limiter.AvailableBytes) / PiecePicker.BlockSize);
+            if (room <= 0)
+            {
+                WaitForDownloadAllowance();
+                return;
+            }
+        }
         var wire = peer.Wire;
         Span<BlockRequest> picked = stackalloc BlockRequest[Math.Min(room, 64)];
         int n = picker.PickBlocks(HandleOf(peer), wire.PeerChoking, wire.PeerChoking ? wire.PeerAllowedFastSet : null, picked);
-        foreach (var block in picked[..n]) Request(peer, block);
+        for (int i = 0; i < n; i++)
+        {
+            if (TakeDownloadAllowance(picked[i].Length))
+            {
+                Request(peer, picked[i]);
+                continue;
+            }
+            // Another torrent took the bytes in the meantime: give the rest back and ask again once there are some.
+            for (int j = i; j < n; j++) picker.OnBlockFailed(HandleOf(peer), picked[j]);
+            WaitForDownloadAllowance();
+            return;
+        }
+    }
+
+    /// <summary>Takes the bytes of one request from what this torrent already waited for, or from the engine's bucket.</summary>
+    private bool TakeDownloadAllowance(int bytes)
+    {
+        var limiter = _engine.DownloadLimiter;
+        if (limiter.IsUnlimited) return true;
+        if (_downloadAllowance >= bytes)
+        {
+            _downloadAllowance -= bytes;
+            return true;
+        }
+        using var lease = limiter.AttemptAcquire(bytes);
+        return lease.IsAcquired;
+    }
+
+    /// <summary>
+    /// The bucket is empty: wait (off the loop, one wait per torrent) for a block's bytes, keep them as this torrent's
+    /// allowance and fill every peer's requests again.
+    /// </summary>
+    private void WaitForDownloadAllowance()
+    {
+        if (_waitingForAllowance) return;
+        _waitingForAllowance = true;
+        _ = WaitForDownloadAllowanceAsync();
+    }
+
+    private async Task WaitForDownloadAllowanceAsync()
+    {
+        try
+        {
+            await _engine.DownloadLimiter.WaitAsync(PiecePicker.BlockSize, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return;
+        }
+        _loop.Post(() =>
+        {
+            _waitingForAllowance = false;
+            _downloadAllowance += PiecePicker.BlockSize;
+            foreach (var peer in _peers) FillRequests(peer);
+        });
     }
 
     private void Request(Peer peer, BlockRequest block)
