@@ -27,6 +27,7 @@ public sealed class ClientEngine : IAsyncDisposable
     private readonly bool _ownsDht;
     private readonly HashSet<IPAddress> _localAddresses = [];
     private readonly ITimer? _replenish;
+    private readonly ITimer _second;
     private int _connections;
     private int _disposed;
 
@@ -51,6 +52,11 @@ public sealed class ClientEngine : IAsyncDisposable
                 engine.UploadLimiter.TryReplenish();
                 engine.DownloadLimiter.TryReplenish();
             }, this, UploadLimiter.ReplenishmentPeriod, UploadLimiter.ReplenishmentPeriod);
+        // Every torrent's periodic work runs off this one timer (see TorrentSession.OnSecond).
+        _second = options.TimeProvider.CreateTimer(static s =>
+        {
+            foreach (var session in ((ClientEngine)s!)._sessions.Values) session.OnSecond();
+        }, this, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
         var trackerOptions = options.TrackerOptions ?? new TrackerOptions();
         TrackerClient = new TrackerClient(trackerOptions with
         {
@@ -260,6 +266,7 @@ public sealed class ClientEngine : IAsyncDisposable
         await _transport.DisposeAsync().ConfigureAwait(false);
         if (_ownsDht && Dht is not null) await Dht.DisposeAsync().ConfigureAwait(false);
         _replenish?.Dispose();
+        _second.Dispose();
         UploadLimiter.Dispose();
         DownloadLimiter.Dispose();
         TrackerClient.Dispose();

@@ -341,6 +341,7 @@ public sealed partial class TorrentSession
     private void MarkVerified(int piece)
     {
         _have.Set(piece);
+        _resumeDirty = true;
         _servable![piece] = true;
         if (_picker!.GetPiecePriority(piece) != 0)
         {

@@ -36,7 +36,9 @@ public sealed partial class TorrentSession
         if (IsPrivate && source is PeerSource.Dht or PeerSource.Pex) return;
         endPoint = TcpPeerTransport.Normalize(endPoint);
         if (_engine.IsOwnEndPoint(endPoint)) return;
-        if (_candidates.Add(endPoint, source)) ConnectMore();
+        if (!_candidates.Add(endPoint, source)) return;
+        NotQuiet();
+        ConnectMore();
     }
 
     private bool AcceptsPeers => _state is TorrentState.FetchingMetadata or TorrentState.Downloading or TorrentState.Seeding;
@@ -216,6 +218,7 @@ public sealed partial class TorrentSession
         peer.Admitted = true;
         peer.LastBlockTimestamp = peer.ConnectedAt = _time.GetTimestamp();
         _peers.Add(peer);
+        NotQuiet();
         if (peer.ListenEndPoint is { } listen) _candidates.MarkConnected(listen, peer.Source);
         if (_info is { } info)
         {

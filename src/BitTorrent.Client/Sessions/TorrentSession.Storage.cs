@@ -107,6 +107,7 @@ public sealed partial class TorrentSession
     private void SaveResume(IPieceStorage storage)
     {
         if (_have.Length == 0) return;
+        _resumeDirty = false;
         var have = new BitField(_have.Length);
         for (int p = 0; p < _have.Length; p++) if (_have[p]) have.Set(p);
         var previous = _resumeWrite;

@@ -24,8 +24,13 @@ public sealed partial class TorrentSession
     private volatile string? _error;
     private volatile IReadOnlyList<PeerInfo> _peerSnapshot = [];
     private volatile TorrentState _state;
-    private ITimer? _tick;
+    private volatile bool _ticking;
+    private const int QuietTickSeconds = 30;
     private long _ticks;
+    private long _nextResumeTick;
+    private long _nextLostFilesTick;
+    private bool _quiet;
+    private bool _resumeDirty;
     private int _stopRequested;
 
     internal TorrentSession(ClientEngine engine, InfoHash infoHash, TorrentInfo? info, string? name,
@@ -111,7 +116,9 @@ public sealed partial class TorrentSession
         {
             foreach (var peer in Options.Peers) AddCandidate(peer, PeerSource.Explicit);
             foreach (var peer in magnetPeers) AddCandidate(peer, PeerSource.Magnet);
-            _tick = _time.CreateTimer(_ => _loop.Post(OnTick), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+            _nextResumeTick = (long)Math.Max(1, Options.ResumeSaveInterval.TotalSeconds);
+            _nextLostFilesTick = (long)Math.Max(1, Options.MissingFileCheckInterval.TotalSeconds);
+            _ticking = true;
             if (_info is { } info) BeginCheck(info);
             else
             {
@@ -123,19 +130,45 @@ public sealed partial class TorrentSession
         });
     }
 
+    /// <summary>
+    /// The engine's one-second timer (one for all torrents, so idle torrents do not each wake a thread every second):
+    /// counts the second and runs <see cref="OnTick"/> on the loop; a quiet torrent (no peer, no one to dial) runs it
+    /// only every <see cref="QuietTickSeconds"/>.
+    /// </summary>
+    internal void OnSecond()
+    {
+        if (!_ticking) return;
+        long tick = Interlocked.Increment(ref _ticks);
+        if (Volatile.Read(ref _quiet) && tick % QuietTickSeconds != 0) return;
+        _loop.Post(OnTick);
+    }
+
     private void OnTick()
     {
         if (_state is TorrentState.Stopped or TorrentState.Error) return;
-        _ticks++;
+        long ticks = Volatile.Read(ref _ticks);
         ConnectMore();
         if (_choker.IsRechokeDue(_time.GetTimestamp())) Rechoke();
         CheckSnubbed();
         foreach (var peer in _peers) FillRequests(peer);
-        if (_ticks % (long)Math.Max(1, Options.ResumeSaveInterval.TotalSeconds) == 0) SaveResume();
-        if (_ticks % (long)Math.Max(1, Options.MissingFileCheckInterval.TotalSeconds) == 0) LookForLostFiles(null);
+        if (ticks >= _nextResumeTick)
+        {
+            _nextResumeTick = ticks + (long)Math.Max(1, Options.ResumeSaveInterval.TotalSeconds);
+            // Only when pieces were verified since the last write: an idle seed does not rewrite the same file.
+            if (_resumeDirty) SaveResume();
+        }
+        if (ticks >= _nextLostFilesTick)
+        {
+            _nextLostFilesTick = ticks + (long)Math.Max(1, Options.MissingFileCheckInterval.TotalSeconds);
+            LookForLostFiles(null);
+        }
         MaybeAnnounceOnDht();
         RefreshPeerSnapshot();
+        Volatile.Write(ref _quiet, _peers.Count == 0 && _candidates.Count == 0);
     }
+
+    /// <summary>A peer or a candidate arrived: tick every second again.</summary>
+    private void NotQuiet() => Volatile.Write(ref _quiet, false);
 
     private void SetState(TorrentState state)
     {
@@ -162,7 +195,7 @@ public sealed partial class TorrentSession
 
     private async Task StopOnLoopAsync()
     {
-        _tick?.Dispose();
+        _ticking = false;
         CloseAllPeers("stopped");
         bool failed = _state == TorrentState.Error;
         if (!failed) SetState(TorrentState.Stopped);
