@@ -2,6 +2,7 @@
 """Whole-client transfer benchmark over loopback TCP: one file seeded and downloaded, ours against libtorrent.
 
 Usage: scripts/bench-engine.py [--size-mib 1024] [--rounds 3] [--skip-aria2]
+       scripts/bench-engine.py --leechers 16 [--size-mib 256] [--rounds 3]      (the swarm benchmark, below)
 
 Each round runs, one after the other on the same file and the same .torrent (piece length chosen by `bt create`):
   bt seed -> bt get                    our CLI, the downloader dialling the seeder (--peer), no DHT
@@ -10,7 +11,11 @@ Each round runs, one after the other on the same file and the same .torrent (pie
 For the downloader it reports the wall time from its start until it has every piece verified (ours and aria2: the
 process exited; libtorrent: its "finished" event), MB/s over that time, its CPU seconds (user + system) and its peak
 resident set, from the kernel (wait4 for ours and aria2, getrusage inside the libtorrent script). Every download is
-compared byte for byte with the source. Needs: the .NET SDK, python3-libtorrent, aria2, opentracker
+compared byte for byte with the source.
+
+With --leechers N it times a swarm instead: one seeder and N leechers started at once, each leecher given only the
+seeder's address (they find each other through PEX) and seeding on after it completes; the figure is the time until
+the last leecher has every piece verified, all ours (`bt seed` and `bt get --seed`) against all libtorrent. Needs: the .NET SDK, python3-libtorrent, aria2, opentracker
 (scripts/install-test-deps.sh installs them). Loopback only; every process it starts is stopped by its id.
 """
 import argparse
@@ -169,6 +174,70 @@ def start_opentracker(work, info_hash, port):
     return tracker
 
 
+def swarm_ours(work, torrent, seed_dir, leechers):
+    port = free_port()
+    seeder = Started(["dotnet", BT, "seed", torrent, "-d", seed_dir, "--port", str(port), "--no-dht", "--json"])
+    started = []
+    try:
+        seeder.wait_for(lambda e: e.get("event") == "seeding", "seeding")
+        start = time.monotonic()
+        for i in range(leechers):
+            out = fresh(work, "ours%d" % i)
+            started.append((Started(["dotnet", BT, "get", torrent, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht",
+                                     "--seed", "--json"]), out))
+        for leecher, _ in started:
+            leecher.wait_for(lambda e: e.get("event") == "complete", "complete")
+        return time.monotonic() - start, [out for _, out in started]
+    finally:
+        for leecher, _ in started:
+            leecher.stop()
+        seeder.stop()
+
+
+def swarm_libtorrent(work, torrent, seed_dir, leechers):
+    seeder = libtorrent({"torrent": torrent, "savePath": seed_dir, "lifetime": BOUND})
+    started = []
+    try:
+        port = seeder.wait_for(lambda e: e["event"] == "ready", "ready")["port"]
+        start = time.monotonic()
+        for i in range(leechers):
+            out = fresh(work, "libtorrent%d" % i)
+            started.append((libtorrent({"torrent": torrent, "savePath": out, "connect": port, "lifetime": BOUND}), out))
+        for leecher, _ in started:
+            leecher.wait_for(lambda e: e["event"] == "finished", "finished")
+        return time.monotonic() - start, [out for _, out in started]
+    finally:
+        for leecher, _ in started:
+            leecher.stop()
+        seeder.stop()
+
+
+def run_swarm(work, torrent, seed_dir, data, args):
+    contestants = [("ours: bt seed + %d x bt get --seed" % args.leechers, swarm_ours),
+                   ("libtorrent: 1 + %d sessions" % args.leechers, swarm_libtorrent)]
+    runs = {name: [] for name, _ in contestants}
+    print("swarm: 1 seeder, %d leechers, %d MiB, %d rounds, %d cores, load %.1f"
+          % (args.leechers, args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0]))
+    for round_ in range(args.rounds):
+        for name, run in contestants:
+            seconds, outs = run(work, torrent, seed_dir, args.leechers)
+            for out in outs:
+                if not filecmp.cmp(data, os.path.join(out, "data.bin"), shallow=False):
+                    raise RuntimeError("%s: a download differs from the source" % name)
+                shutil.rmtree(out)
+            runs[name].append(seconds)
+            print("round %d  %-36s every leecher complete after %6.2f s" % (round_ + 1, name, seconds), flush=True)
+    print()
+    print("| swarm | seconds until every leecher is complete, median (min-max) |")
+    print("|---|---:|")
+    for name, values in runs.items():
+        print("| %s | %.2f (%.2f-%.2f) |" % (name, statistics.median(values), min(values), max(values)))
+    ours_runs, lt_runs = runs[contestants[0][0]], runs[contestants[1][0]]
+    ratios = sorted(l / o for o, l in zip(ours_runs, lt_runs))
+    print()
+    print("libtorrent time / our time per round: %s (median %.2fx)" % (", ".join("%.2fx" % r for r in ratios), statistics.median(ratios)))
+
+
 def fresh(work, name):
     path = os.path.join(work, name)
     shutil.rmtree(path, ignore_errors=True)
@@ -181,6 +250,7 @@ def main():
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-aria2", action="store_true")
+    parser.add_argument("--leechers", type=int, default=0, help="time a swarm of this many leechers instead")
     args = parser.parse_args()
 
     subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", os.path.join(ROOT, "src", "BitTorrent.Cli")],
@@ -202,6 +272,9 @@ def main():
                                   "http://127.0.0.1:%d/announce" % tracker_port, "--json"],
                                  check=True, capture_output=True, text=True).stdout
         info_hash = next(json.loads(l)["info_hash"] for l in created.splitlines() if '"info_hash"' in l)
+        if args.leechers > 0:
+            run_swarm(work, torrent, seed_dir, data, args)
+            return 0
         if not args.skip_aria2:
             tracker = start_opentracker(work, info_hash, tracker_port)
 
