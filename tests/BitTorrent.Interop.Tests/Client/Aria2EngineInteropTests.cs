@@ -1,5 +1,3 @@
-using System.Net;
-using BitTorrent.Client;
 using BitTorrent.Client.Tests;
 using BitTorrent.Interop.Tests.Encryption;
 using TestContent = BitTorrent.Client.Tests.TestContent;
@@ -13,8 +11,6 @@ namespace BitTorrent.Interop.Tests.Client;
 /// </summary>
 public sealed class Aria2EngineInteropTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
-
     [Fact]
     public async Task Our_engine_downloads_from_an_aria2_seeder()
     {
@@ -25,14 +21,7 @@ public sealed class Aria2EngineInteropTests
             "--enable-peer-exchange=false", "--disable-ipv6=true", $"--listen-port={port}", "--summary-interval=1",
             "--console-log-level=notice", "--no-conf=true", $"--dir={data.SeedDirectory}", data.TorrentFile);
         // Its summary line says SEED once the check found every piece and it serves.
-        await aria2.WaitForLineAsync("SEED(", Bound);
-
-        await using var engine = await ClientEngine.StartAsync(new EngineOptions { ListenAddresses = [IPAddress.Loopback], EnableDht = false });
-        var target = data.NewDirectory("ours");
-        var session = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = target, Peers = [new IPEndPoint(IPAddress.Loopback, port)] });
-        await session.WaitForCompletionAsync().WaitAsync(Bound);
-
-        data.AssertSameFiles(target);
-        Assert.True(session.Downloaded >= data.Torrent.Info.TotalLength, $"downloaded {session.Downloaded}");
+        await aria2.WaitForLineAsync("SEED(", EngineInterop.Bound);
+        await EngineInterop.DownloadFromAsync(data, port);
     }
 }

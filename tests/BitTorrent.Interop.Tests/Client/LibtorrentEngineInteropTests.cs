@@ -1,5 +1,3 @@
-using System.Net;
-using BitTorrent.Client;
 using BitTorrent.Client.Tests;
 using BitTorrent.Interop.Tests.Extensions;
 
@@ -11,39 +9,27 @@ namespace BitTorrent.Interop.Tests.Client;
 /// </summary>
 public sealed class LibtorrentEngineInteropTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
-
-    private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
-
     [Fact]
     public async Task Our_engine_downloads_from_a_libtorrent_seeder()
     {
         using var data = await CreateContentAsync();
         await using var seeder = ExtPeerProcess.StartLibtorrent(new { torrent = data.TorrentFile, savePath = data.SeedDirectory }, "engine-libtorrent.py");
-        int port = (int)(await seeder.WaitForAsync("ready", timeout: Bound))["port"]!;
-        await seeder.WaitForAsync("finished", timeout: Bound);
-
-        await using var engine = await ClientEngine.StartAsync(Loopback());
-        var target = data.NewDirectory("ours");
-        var session = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = target, Peers = [new IPEndPoint(IPAddress.Loopback, port)] });
-        await session.WaitForCompletionAsync().WaitAsync(Bound);
-
-        data.AssertSameFiles(target);
-        Assert.True(session.Downloaded >= data.Torrent.Info.TotalLength, $"downloaded {session.Downloaded}");
+        int port = (int)(await seeder.WaitForAsync("ready", timeout: EngineInterop.Bound))["port"]!;
+        await seeder.WaitForAsync("finished", timeout: EngineInterop.Bound);
+        await EngineInterop.DownloadFromAsync(data, port);
     }
 
     [Fact]
     public async Task A_libtorrent_leecher_downloads_from_our_engine()
     {
         using var data = await CreateContentAsync();
-        await using var engine = await ClientEngine.StartAsync(Loopback());
-        var seed = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = data.SeedDirectory });
-        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        var (engine, seed) = await EngineInterop.SeedAsync(data);
+        await using var _ = engine;
 
         var target = data.NewDirectory("libtorrent");
         await using var leecher = ExtPeerProcess.StartLibtorrent(
             new { torrent = data.TorrentFile, savePath = target, connect = engine.ListenPort }, "engine-libtorrent.py");
-        await leecher.WaitForAsync("finished", timeout: Bound);
+        await leecher.WaitForAsync("finished", timeout: EngineInterop.Bound);
 
         data.AssertSameFiles(target);
         // Our upload counter is counted after each block is flushed, so it can lag libtorrent's "finished" by the last

@@ -1,8 +1,8 @@
 using System.Net;
 using BitTorrent.Client;
 using BitTorrent.Client.Tests;
-using TestContent = BitTorrent.Client.Tests.TestContent;
 using BitTorrent.Interop.Tests.Encryption;
+using TestContent = BitTorrent.Client.Tests.TestContent;
 
 namespace BitTorrent.Interop.Tests.Client;
 
@@ -14,9 +14,7 @@ namespace BitTorrent.Interop.Tests.Client;
 /// </summary>
 public sealed class TransmissionEngineInteropTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
-
-    private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
+    private static readonly TimeSpan Bound = EngineInterop.Bound;
 
     /// <summary>No empty file: Transmission 3.00 does not create one (the libtorrent tests cover it).</summary>
     private static Task<TestContent> CreateContentAsync() =>
@@ -32,26 +30,15 @@ public sealed class TransmissionEngineInteropTests
         int port = Encryption.Loopback.FreePort();
         await using var transmission = StartTransmission(data, data.SeedDirectory, port);
         await transmission.WaitForLineAsync("Seeding", Bound);
-
-        await using var engine = await ClientEngine.StartAsync(Loopback());
-        var target = data.NewDirectory("ours");
-        var session = await engine.AddAsync(data.Torrent, new TorrentOptions
-        {
-            SaveDirectory = target,
-            Peers = [new IPEndPoint(IPAddress.Loopback, port)],
-        });
-        await session.WaitForCompletionAsync().WaitAsync(Bound);
-        data.AssertSameFiles(target);
-        Assert.True(session.Downloaded >= data.Torrent.Info.TotalLength);
+        await EngineInterop.DownloadFromAsync(data, port);
     }
 
     [Fact]
     public async Task Transmission_downloads_from_our_engine()
     {
         using var data = await CreateContentAsync();
-        await using var engine = await ClientEngine.StartAsync(Loopback());
-        var seed = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = data.SeedDirectory });
-        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        var (engine, seed) = await EngineInterop.SeedAsync(data);
+        await using var _ = engine;
 
         int port = Encryption.Loopback.FreePort();
         var target = data.NewDirectory("transmission");

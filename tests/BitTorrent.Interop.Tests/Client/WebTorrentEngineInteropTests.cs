@@ -1,5 +1,3 @@
-using System.Net;
-using BitTorrent.Client;
 using BitTorrent.Client.Tests;
 using BitTorrent.Interop.Tests.Extensions;
 
@@ -13,39 +11,27 @@ namespace BitTorrent.Interop.Tests.Client;
 /// </summary>
 public sealed class WebTorrentEngineInteropTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
-
-    private static EngineOptions Loopback() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
-
     [Fact]
     public async Task Our_engine_downloads_from_a_WebTorrent_seeder()
     {
         using var data = await CreateContentAsync();
         await using var seeder = ExtPeerProcess.StartNode(new { torrent = data.TorrentFile, path = data.SeedDirectory }, "webtorrent-peer.cjs");
-        int port = (int)(await seeder.WaitForAsync("ready", timeout: Bound))["port"]!;
-        await seeder.WaitForAsync("finished", timeout: Bound);
-
-        await using var engine = await ClientEngine.StartAsync(Loopback());
-        var target = data.NewDirectory("ours");
-        var session = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = target, Peers = [new IPEndPoint(IPAddress.Loopback, port)] });
-        await session.WaitForCompletionAsync().WaitAsync(Bound);
-
-        data.AssertSameFiles(target);
-        Assert.True(session.Downloaded >= data.Torrent.Info.TotalLength, $"downloaded {session.Downloaded}");
+        int port = (int)(await seeder.WaitForAsync("ready", timeout: EngineInterop.Bound))["port"]!;
+        await seeder.WaitForAsync("finished", timeout: EngineInterop.Bound);
+        await EngineInterop.DownloadFromAsync(data, port);
     }
 
     [Fact]
     public async Task A_WebTorrent_leecher_downloads_from_our_engine()
     {
         using var data = await CreateContentAsync();
-        await using var engine = await ClientEngine.StartAsync(Loopback());
-        var seed = await engine.AddAsync(data.Torrent, new TorrentOptions { SaveDirectory = data.SeedDirectory });
-        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        var (engine, seed) = await EngineInterop.SeedAsync(data);
+        await using var _ = engine;
 
         var target = data.NewDirectory("webtorrent");
         await using var leecher = ExtPeerProcess.StartNode(
             new { torrent = data.TorrentFile, path = target, peer = $"127.0.0.1:{engine.ListenPort}" }, "webtorrent-peer.cjs");
-        await leecher.WaitForAsync("finished", timeout: Bound);
+        await leecher.WaitForAsync("finished", timeout: EngineInterop.Bound);
 
         // WebTorrent does not create the empty file (fs-chunk-store opens a file only to write to it).
         data.AssertSameFiles(target, emptyMayBeMissing: true);
