@@ -25,15 +25,7 @@ public sealed class EngineEncryptionTests
         await using var seederAlerts = new AlertWatcher(seeder);
         await using var leecher = await ClientEngine.StartAsync(Options(leecherPolicy));
         await using var leecherAlerts = new AlertWatcher(leecher);
-        var seed = await seeder.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory });
-        await seed.WaitForCompletionAsync().WaitAsync(Bound);
-
-        var target = content.NewDirectory("leecher");
-        var download = await leecher.AddAsync(content.Torrent,
-            new TorrentOptions { SaveDirectory = target, Peers = [LoopbackSwarmTests.EndPointOf(seeder)] });
-        await download.WaitForCompletionAsync().WaitAsync(Bound);
-
-        content.AssertSameFiles(target);
+        await SeedAndDownloadAsync(content, seeder, leecher);
         var dialled = (PeerConnectedAlert)await leecherAlerts.WaitForAsync(a => a is PeerConnectedAlert).WaitAsync(Bound);
         var accepted = (PeerConnectedAlert)await seederAlerts.WaitForAsync(a => a is PeerConnectedAlert).WaitAsync(Bound);
         Assert.Equal(encrypted, dialled.Peer.Flags.HasFlag(PeerFlags.Encrypted));
@@ -47,15 +39,7 @@ public sealed class EngineEncryptionTests
         await using var seeder = await ClientEngine.StartAsync(Options(EncryptionPolicy.Required, CryptoMethods.Plaintext));
         await using var leecher = await ClientEngine.StartAsync(Options(EncryptionPolicy.Required));
         await using var alerts = new AlertWatcher(leecher);
-        var seed = await seeder.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory });
-        await seed.WaitForCompletionAsync().WaitAsync(Bound);
-
-        var target = content.NewDirectory("leecher");
-        var download = await leecher.AddAsync(content.Torrent,
-            new TorrentOptions { SaveDirectory = target, Peers = [LoopbackSwarmTests.EndPointOf(seeder)] });
-        await download.WaitForCompletionAsync().WaitAsync(Bound);
-
-        content.AssertSameFiles(target);
+        await SeedAndDownloadAsync(content, seeder, leecher);
         var connected = (PeerConnectedAlert)await alerts.WaitForAsync(a => a is PeerConnectedAlert).WaitAsync(Bound);
         Assert.False(connected.Peer.Flags.HasFlag(PeerFlags.Encrypted));
     }
@@ -160,5 +144,17 @@ public sealed class EngineEncryptionTests
         wire.Handshake((otherTorrent ? second : first).Torrent.Info.InfoHash, dialler.PeerId);
         wire.Start();
         Assert.Equal(!otherTorrent, await outcome.Task.WaitAsync(Bound));
+    }
+
+    /// <summary>The seeder seeds the content, the leecher downloads it from the seeder's address alone; files compared.</summary>
+    private static async Task SeedAndDownloadAsync(TestContent content, ClientEngine seeder, ClientEngine leecher)
+    {
+        var seed = await seeder.AddAsync(content.Torrent, new TorrentOptions { SaveDirectory = content.SeedDirectory });
+        await seed.WaitForCompletionAsync().WaitAsync(Bound);
+        var target = content.NewDirectory("leecher");
+        var download = await leecher.AddAsync(content.Torrent,
+            new TorrentOptions { SaveDirectory = target, Peers = [LoopbackSwarmTests.EndPointOf(seeder)] });
+        await download.WaitForCompletionAsync().WaitAsync(Bound);
+        content.AssertSameFiles(target);
     }
 }
