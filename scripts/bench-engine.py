@@ -3,6 +3,7 @@
 
 Usage: scripts/bench-engine.py [--size-mib 1024] [--rounds 3] [--skip-aria2]
        scripts/bench-engine.py --leechers 16 [--size-mib 256] [--rounds 3]      (the swarm benchmark, below)
+       scripts/bench-engine.py --metadata [--rounds 5]                          (magnet to metadata, below)
 
 Each round runs, one after the other on the same file and the same .torrent (piece length chosen by `bt create`):
   bt seed -> bt get                    our CLI, the downloader dialling the seeder (--peer), no DHT
@@ -15,7 +16,10 @@ compared byte for byte with the source.
 
 With --leechers N it times a swarm instead: one seeder and N leechers started at once, each leecher given only the
 seeder's address (they find each other through PEX) and seeding on after it completes; the figure is the time until
-the last leecher has every piece verified, all ours (`bt seed` and `bt get --seed`) against all libtorrent. Needs: the .NET SDK, python3-libtorrent, aria2, opentracker
+the last leecher has every piece verified, all ours (`bt seed` and `bt get --seed`) against all libtorrent.
+
+With --metadata it times a magnet link to metadata: from starting `bt get MAGNET --peer SEEDER` (or a libtorrent
+session given the same magnet and peer) until it reports the info dictionary, from a libtorrent seeder. Needs: the .NET SDK, python3-libtorrent, aria2, opentracker
 (scripts/install-test-deps.sh installs them). Loopback only; every process it starts is stopped by its id.
 """
 import argparse
@@ -238,6 +242,37 @@ def run_swarm(work, torrent, seed_dir, data, args):
     print("libtorrent time / our time per round: %s (median %.2fx)" % (", ".join("%.2fx" % r for r in ratios), statistics.median(ratios)))
 
 
+def run_metadata(work, torrent, seed_dir, info_hash, args):
+    magnet = "magnet:?xt=urn:btih:" + info_hash
+    seeder = libtorrent({"torrent": torrent, "savePath": seed_dir, "lifetime": BOUND})
+    try:
+        port = seeder.wait_for(lambda e: e["event"] == "ready", "ready")["port"]
+        runs = {"bt get MAGNET (ours)": [], "libtorrent": []}
+        print("magnet to metadata from a libtorrent seeder: %d MiB torrent, %d rounds, load %.1f"
+              % (args.size_mib, args.rounds, os.getloadavg()[0]))
+        for round_ in range(args.rounds):
+            for name in runs:
+                out = fresh(work, "metadata")
+                start = time.monotonic()
+                if name == "libtorrent":
+                    client = libtorrent({"magnet": magnet, "savePath": out, "connect": port, "lifetime": BOUND})
+                else:
+                    client = Started(["dotnet", BT, "get", magnet, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht", "--json"])
+                try:
+                    client.wait_for(lambda e: e.get("event") == "metadata", "metadata")
+                    runs[name].append(time.monotonic() - start)
+                finally:
+                    client.stop()
+                print("round %d  %-22s %6.3f s" % (round_ + 1, name, runs[name][-1]), flush=True)
+        print()
+        print("| magnet to metadata | seconds, median (min-max) |")
+        print("|---|---:|")
+        for name, values in runs.items():
+            print("| %s | %.3f (%.3f-%.3f) |" % (name, statistics.median(values), min(values), max(values)))
+    finally:
+        seeder.stop()
+
+
 def fresh(work, name):
     path = os.path.join(work, name)
     shutil.rmtree(path, ignore_errors=True)
@@ -251,6 +286,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-aria2", action="store_true")
     parser.add_argument("--leechers", type=int, default=0, help="time a swarm of this many leechers instead")
+    parser.add_argument("--metadata", action="store_true", help="time a magnet link to metadata instead")
     args = parser.parse_args()
 
     subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", os.path.join(ROOT, "src", "BitTorrent.Cli")],
@@ -274,6 +310,9 @@ def main():
         info_hash = next(json.loads(l)["info_hash"] for l in created.splitlines() if '"info_hash"' in l)
         if args.leechers > 0:
             run_swarm(work, torrent, seed_dir, data, args)
+            return 0
+        if args.metadata:
+            run_metadata(work, torrent, seed_dir, info_hash, args)
             return 0
         if not args.skip_aria2:
             tracker = start_opentracker(work, info_hash, tracker_port)

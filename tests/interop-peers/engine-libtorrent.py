@@ -2,7 +2,8 @@
 """A libtorrent 2.0 session seeding or downloading one torrent on 127.0.0.1, for the BitTorrent.Client interop tests.
 
 Usage: /usr/bin/python3 engine-libtorrent.py '<json options>'
-  torrent     path of the .torrent file
+  torrent     path of the .torrent file (or, instead:)
+  magnet      a magnet link: the torrent is fetched from peers (ut_metadata) and "metadata" reported when it is in
   savePath    the directory the torrent's data is (or goes) under
   connect     a port on 127.0.0.1 to dial once the torrent is added (optional)
   lifetime    seconds before the process exits on its own (default 120)
@@ -11,6 +12,7 @@ Usage: /usr/bin/python3 engine-libtorrent.py '<json options>'
 
 Reports one JSON object per line on stdout:
   {"event":"ready","port":P}        once the torrent is added and checked
+  {"event":"metadata"}              a magnet's info dictionary arrived (metadata_received_alert)
   {"event":"finished","cpuSeconds":c,"maxRssKiB":k}  once every piece is downloaded and verified (at once for a
                                     complete seed), with this process's CPU time and peak resident set so far
   {"event":"peer-connected"|"peer-disconnected"|"peer-error","endpoint":..., "message":...}
@@ -35,8 +37,11 @@ if options.get("dhtBootstrap"):
            "dht_restrict_search_ips": False, "dht_ignore_dark_internet": False, "dht_prefer_verified_node_ids": False,
            "dht_enforce_node_id": False}
 session = loopback_session(**dht)
-params = lt.add_torrent_params()
-params.ti = lt.torrent_info(options["torrent"])
+if options.get("magnet"):
+    params = lt.parse_magnet_uri(options["magnet"])
+else:
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(options["torrent"])
 params.save_path = options["savePath"]
 handle = session.add_torrent(params)
 
@@ -57,7 +62,9 @@ while time.monotonic() < deadline:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         emit("finished", cpuSeconds=usage.ru_utime + usage.ru_stime, maxRssKiB=usage.ru_maxrss)
     for alert in session.pop_alerts():
-        if isinstance(alert, lt.peer_connect_alert):
+        if isinstance(alert, lt.metadata_received_alert):
+            emit("metadata")
+        elif isinstance(alert, lt.peer_connect_alert):
             emit("peer-connected", endpoint="%s:%d" % alert.endpoint)
         elif isinstance(alert, lt.peer_disconnected_alert):
             emit("peer-disconnected", endpoint="%s:%d" % alert.endpoint, message=alert.message())
