@@ -51,9 +51,16 @@ internal sealed class SocketDuplexPipe : IDuplexPipe
                 if (flushed.IsCompleted) break;
             }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex)
         {
-            failure = ex is ObjectDisposedException ? null : new IOException(ex.Message, ex);
+            // Whatever ends the loop ends the pipe with it, so the wire's read loop sees it (nothing is left unobserved):
+            // a socket error as an IOException, our own close of the socket as the end of the stream.
+            failure = ex switch
+            {
+                ObjectDisposedException => null,
+                SocketException => new IOException(ex.Message, ex),
+                _ => ex,
+            };
         }
         await writer.CompleteAsync(failure).ConfigureAwait(false);
     }
