@@ -76,13 +76,21 @@ public sealed partial class TorrentSession
             var wire = await _engine.Transport.ConnectAsync(endPoint, InfoHash, ours, _engine.CreateWireOptions(_info?.PieceCount), timeout.Token)
                 .ConfigureAwait(false);
             peer = new Peer(wire, endPoint, source, PeerDirection.Outgoing) { ListenEndPoint = endPoint };
-            var handshake = new TaskCompletionSource<HandshakeEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+            // A close completes the wait with null, not an exception: a wait given up (the torrent stopped, the timeout)
+            // leaves nobody to observe the task, and a faulted one would surface as an unobserved task exception.
+            var handshake = new TaskCompletionSource<HandshakeEventArgs?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            string? closed = null;
             wire.HandshakeReceived += (_, e) => handshake.TrySetResult(e);
-            wire.Closed += (_, e) => handshake.TrySetException(new IOException(e.ToString()));
+            wire.Closed += (_, e) =>
+            {
+                closed = e.ToString();
+                handshake.TrySetResult(null);
+            };
             Attach(peer);
             wire.Handshake(InfoHash, _engine.PeerId, OurExtensions);
             wire.Start();
-            var received = await handshake.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            var received = await handshake.Task.WaitAsync(timeout.Token).ConfigureAwait(false)
+                ?? throw new IOException($"closed before the handshake: {closed}");
             var admitted = peer;
             // A torrent stopped meanwhile never admits it: close it (its Closed gives the slot back).
             if (!_loop.Post(() => Admit(admitted, received))) admitted.Wire.Close(WireCloseReason.LocalEnd, "torrent stopped");
