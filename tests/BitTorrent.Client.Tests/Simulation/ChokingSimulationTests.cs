@@ -35,7 +35,7 @@ public sealed class ChokingSimulationTests
         var samples = new List<(TimeSpan Time, HashSet<IPEndPoint> Unchoked)>();
         void Sample() => samples.Add((swarm.Network.Elapsed,
             [.. leecher.Session.Peers.Where(p => !p.Flags.HasFlag(PeerFlags.AmChoking)).Select(p => p.EndPoint)]));
-        Assert.True(await swarm.Network.RunAsync(TimeSpan.FromSeconds(10), () => leecher.Session.Peers.Count == 6), "the peers did not connect");
+        Assert.True(await swarm.Network.RunAsync(TimeSpan.FromSeconds(10), () => leecher.Session.Peers.Count == 6), swarm.Describe());
         var start = swarm.Network.Elapsed;
 
         // Phase one: the four fastest (80, 64, 48 and 32 KiB/s) hold the regular slots; the two slowest share the optimistic one.
@@ -45,7 +45,7 @@ public sealed class ChokingSimulationTests
         var fastest = peers[2..].Select(p => p.EndPoint).ToList();
         foreach (var (time, unchoked) in settled)
         {
-            Assert.True(fastest.All(unchoked.Contains), $"at {time} the fastest peers are not all unchoked: {string.Join(", ", unchoked)}");
+            Assert.True(fastest.All(unchoked.Contains), $"at {time} the fastest peers are not all unchoked: {string.Join(", ", unchoked)}\n{swarm.Describe()}");
             Assert.Equal(5, unchoked.Count); // four regular slots and one optimistic
         }
         AssertOptimisticRotation(settled, peers[0].EndPoint, peers[1].EndPoint);

@@ -71,6 +71,11 @@ internal sealed class SimulatedSwarm : IAsyncDisposable
         return Network.RunAsync(limit, () => waiting.All(p => p.Session.WaitForCompletionAsync().IsCompletedSuccessfully));
     }
 
+    /// <summary>The virtual time, every peer's state and the links, then the log: for failure messages.</summary>
+    public string Describe() =>
+        $"at {Network.Elapsed}:\n" + string.Join("\n", _peers.Select(p => $"{p.EndPoint} {p.Session.State} {p.Session.Progress:P0} peers {p.Session.Peers.Count}"))
+        + "\n" + Network.Describe() + "\n" + string.Join("\n", Log.Lines.TakeLast(60));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var peer in _peers) await peer.Alerts.DisposeAsync();
