@@ -26,6 +26,7 @@ internal sealed class SimulatedLink : PipeWriter
     private TaskCompletionSource<FlushResult>? _flushWaiter;
     private long _advancedBytes;
     private long _allowance;
+    private long _replenished;
     private long _deliveredBytes;
     private long _examinedBytes;
     private bool _receiverDone;
@@ -86,12 +87,21 @@ internal sealed class SimulatedLink : PipeWriter
         get { lock (_gate) return _receiverDone && (_senderDone || _deliveryDone); }
     }
 
+    /// <summary>The link's counters, for failure messages.</summary>
+    public override string ToString()
+    {
+        lock (_gate)
+            return $"{From} -> {To}: {_deliveredBytes} of {_advancedBytes} bytes delivered, {_examinedBytes} read{(_flushWaiter is null ? "" : ", sender waits")}"
+                + $", replenished {_replenished}, allowance {_allowance}, rate {BytesPerSecond}{(_deliveryDone ? ", delivery done" : "")}{(_senderDone ? ", sender done" : "")}{(_receiverDone ? ", receiver done" : "")}, sender wire queues {Sender?.QueuedBytes}";
+    }
+
     /// <summary>A step of <paramref name="step"/> passed: the link may deliver that much more.</summary>
     public void Replenish(TimeSpan step)
     {
         lock (_gate)
         {
             if (BytesPerSecond == 0) return;
+            _replenished++;
             _allowance = (long)(BytesPerSecond * step.TotalSeconds);
             Deliver();
         }

@@ -128,7 +128,9 @@ internal sealed class SimulatedNetwork
     /// <summary>The links and what they delivered (for failure messages).</summary>
     public string Describe()
     {
-        lock (_gate) return string.Join("\n", _links.Select(l => $"{l.From} -> {l.To}: {l.DeliveredBytes} bytes delivered{(l.Busy ? ", busy" : "")}"));
+        SimulatedLink[] links;
+        lock (_gate) links = [.. _links];
+        return string.Join("\n", links.Select(l => $"{l}{(l.Busy ? ", busy" : "")}"));
     }
 
     private bool AnyBusy()
