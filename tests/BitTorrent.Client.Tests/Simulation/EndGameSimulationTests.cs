@@ -93,4 +93,34 @@ public sealed class EndGameSimulationTests
         Assert.True(left < 0 || left > completed, $"the silent peer left before the download completed: {alerts[left]}");
         Assert.Equal(0, leecher.Storage.CorruptWrites);
     }
+
+    [Fact]
+    public async Task The_snub_clock_starts_with_the_requests_not_with_the_connection()
+    {
+        const int Pieces = 16;
+        var content = SimulatedContent.Create([Pieces * 64L * 1024], 64 * 1024, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false);
+        // The middle peer starts with nothing (the leecher is not interested), gets its first piece from a seed over a
+        // 3 KiB/s link about 21 s later, announces it, and then never answers the leecher's requests.
+        var middle = await swarm.AddPeerAsync(_ => false);
+        middle.Storage.StopAnswering();
+        var seed = await swarm.AddSeedAsync();
+        swarm.Network.SetRate(seed.EndPoint, middle.EndPoint, 3 * 1024);
+        middle.Session.AddPeer(seed.EndPoint);
+        leecher.Session.AddPeer(middle.EndPoint);
+        var snubbedAt = TimeSpan.Zero;
+        bool Snubbed()
+        {
+            if (leecher.Session.Peers.Any(p => p.EndPoint.Equals(middle.EndPoint) && p.Flags.HasFlag(PeerFlags.Snubbed))) snubbedAt = swarm.Network.Elapsed;
+            return snubbedAt != TimeSpan.Zero;
+        }
+
+        Assert.True(await swarm.Network.RunAsync(TimeSpan.FromSeconds(90), Snubbed), swarm.Describe());
+
+        var firstAsked = swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint, middle.EndPoint)[0].Time;
+        Assert.True(firstAsked >= TimeSpan.FromSeconds(15), $"the leecher asked at {firstAsked}, before the middle peer had a piece");
+        // Snubbed 30 s after the first unanswered request (checked on the 1 s tick), not 30 s after connecting.
+        Assert.InRange(snubbedAt, firstAsked + TimeSpan.FromSeconds(29), firstAsked + TimeSpan.FromSeconds(32));
+    }
 }

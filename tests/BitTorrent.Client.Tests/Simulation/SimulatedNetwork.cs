@@ -20,9 +20,13 @@ internal sealed class SimulatedNetwork
     private readonly List<SimulatedLink> _links = [];
     private readonly Dictionary<(IPAddress, IPAddress), long> _rates = [];
     private readonly List<TappedMessage> _messages = [];
+    private readonly List<string> _connections = [];
     private int _hosts;
     private int _nextEphemeralPort = 40000;
     private long _activity;
+
+    /// <summary>Diagnostics: the pool's thread count when the last settle began.</summary>
+    public static int Threads => ThreadPool.ThreadCount;
 
     /// <summary>The clock of every engine on the network.</summary>
     public FakeTimeProvider Clock { get; } = new(Epoch);
@@ -129,8 +133,13 @@ internal sealed class SimulatedNetwork
     public string Describe()
     {
         SimulatedLink[] links;
-        lock (_gate) links = [.. _links];
-        return string.Join("\n", links.Select(l => $"{l}{(l.Busy ? ", busy" : "")}"));
+        string[] connections;
+        lock (_gate)
+        {
+            links = [.. _links];
+            connections = [.. _connections];
+        }
+        return string.Join("\n", connections.Concat(links.Select(l => $"{l}{(l.Busy ? ", busy" : "")}")));
     }
 
     private bool AnyBusy()
@@ -172,6 +181,7 @@ internal sealed class SimulatedNetwork
             _links.Add(up);
             _links.Add(down);
             var ephemeral = new IPEndPoint(dialler.EndPoint.Address, _nextEphemeralPort++);
+            _connections.Add($"{Elapsed} {dialler.EndPoint} dialled {listener.EndPoint}");
             Touch();
             return (new Ends(down.Reader, up), new Ends(up.Reader, down), ephemeral, (outgoing, incoming) =>
             {

@@ -73,7 +73,7 @@ internal sealed class SimulatedSwarm : IAsyncDisposable
 
     /// <summary>The virtual time, every peer's state and the links, then the log: for failure messages.</summary>
     public string Describe() =>
-        $"at {Network.Elapsed}:\n" + string.Join("\n", _peers.Select(p => $"{p.EndPoint} {p.Session.State} {p.Session.Progress:P0} peers {p.Session.Peers.Count}"))
+ $"at {Network.Elapsed}, {ThreadPool.ThreadCount} pool threads, {ThreadPool.PendingWorkItemCount} items queued:\n" + string.Join("\n", _peers.Select(p => $"{p.EndPoint} {p.Session.State} {p.Session.Progress:P0} peers {p.Session.Peers.Count}"))
         + "\n" + Network.Describe() + "\n" + string.Join("\n", Log.Lines.TakeLast(60));
 
     public async ValueTask DisposeAsync()
