@@ -8,12 +8,14 @@ internal sealed class AlertWatcher : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
 
-    public AlertWatcher(ClientEngine engine) => _reader = Task.Run(async () =>
+    /// <summary>Starts reading <paramref name="engine"/>'s alerts; <paramref name="observer"/>, when given, sees each one first.</summary>
+    public AlertWatcher(ClientEngine engine, Action<Alert>? observer = null) => _reader = Task.Run(async () =>
     {
         try
         {
             await foreach (var alert in engine.ReadAlertsAsync(_stop.Token))
             {
+                observer?.Invoke(alert);
                 lock (_seen)
                 {
                     _seen.Add(alert);

@@ -85,7 +85,8 @@ internal sealed class Peer(Wire.Wire wire, IPEndPoint endPoint, PeerSource sourc
     /// <summary>When the loop admitted the connection (the loop's clock).</summary>
     public long ConnectedAt { get; set; }
 
-    /// <summary>When the peer last delivered a block (the loop's clock).</summary>
+    /// <summary>When the peer last delivered a block, or when requests to it began after none were in flight (the
+    /// loop's clock): the start of the snub clock.</summary>
     public long LastBlockTimestamp { get; set; }
 
     /// <summary>True when the peer has every piece.</summary>

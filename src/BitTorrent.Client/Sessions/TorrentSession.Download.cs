@@ -219,6 +219,8 @@ public sealed partial class TorrentSession
         if (!_buffers.TryGetValue(block.Index, out var buffer))
             _buffers[block.Index] = buffer = new PieceBuffer(block.Index, _info!.GetPieceSize(block.Index));
         buffer.InFlight++;
+        // The snub clock counts only time with requests outstanding: requests after an idle spell start it afresh.
+        if (peer.InFlight == 0) peer.LastBlockTimestamp = _time.GetTimestamp();
         peer.InFlight++;
         ValueTask<int> pending;
         try

@@ -1,0 +1,140 @@
+using BitTorrent.Wire;
+
+namespace BitTorrent.Client.Tests.Simulation;
+
+/// <summary>Which pieces a leecher asks for, read off the wire by the network's tap.</summary>
+[Collection(nameof(SimulationCollection))]
+public sealed class PickingSimulationTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Pieces_only_one_peer_has_are_requested_from_it_first()
+    {
+        const int Pieces = 96, Rare = 8;
+        var content = SimulatedContent.Create([Pieces * 256L * 1024], 256 * 1024, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false);
+        // The last eight pieces are held by one seed only; three other peers hold everything else.
+        var seed = await swarm.AddSeedAsync();
+        var others = new List<SimulatedPeer>();
+        for (int i = 0; i < 3; i++) others.Add(await swarm.AddPeerAsync(p => p < Pieces - Rare));
+        foreach (var peer in others.Prepend(seed))
+        {
+            swarm.Network.SetRate(peer.EndPoint, leecher.EndPoint, 512 * 1024);
+            leecher.Session.AddPeer(peer.EndPoint);
+        }
+
+        Assert.True(await swarm.RunUntilCompleteAsync([leecher], Limit), swarm.Describe());
+
+        // Random pieces until four are verified (the first batches of requests to every peer), then rarest first: every
+        // rare piece is asked of the seed before half of the common ones are. In random order that happens less than
+        // once in a hundred runs; in index order never.
+        var fromSeed = FirstRequests(swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint, seed.EndPoint));
+        var rare = Enumerable.Range(Pieces - Rare, Rare).ToList();
+        var leading = fromSeed.Take((Pieces - Rare) / 2).ToList();
+        Assert.True(rare.All(leading.Contains), $"the pieces asked of the seed, in order: {string.Join(", ", fromSeed)}");
+        Assert.Equal(0, leecher.Storage.CorruptWrites);
+    }
+
+    [Fact]
+    public async Task Partial_pieces_are_finished_before_new_ones_are_started()
+    {
+        // One seed: every piece the leecher starts is finished by the same peer; at most one piece is partial beyond
+        // what the request pipeline (reqq 250, about 16 pieces of 16 blocks) covers.
+        int mostPartial = await MostPartialPiecesAsync(256 * 1024);
+        Assert.True(mostPartial <= 17, $"{mostPartial} pieces were partial at once");
+    }
+
+    [Fact(Skip = "engine issue (see README, Simulation): a slow peer holds single blocks of many pieces that a fast peer finished the rest of")]
+    public async Task A_slow_and_a_fast_peer_do_not_leave_more_pieces_partial_than_their_pipelines_cover()
+    {
+        // Two pipelines of about 16 pieces each. The fast peer finishes pieces the slow one started (partial pieces
+        // first), but the slow peer's own blocks of them wait behind its 249-block queue (15 s at 256 KiB/s), so they
+        // pile up: 60 of the 100 pieces were seen partial at once (each a 256 KiB buffer in memory).
+        int mostPartial = await MostPartialPiecesAsync(256 * 1024, 1024 * 1024);
+        Assert.True(mostPartial <= 34, $"{mostPartial} pieces were partial at once");
+    }
+
+    /// <summary>Downloads 100 pieces of 16 blocks from seeds at <paramref name="rates"/>; returns the most pieces partial at once.</summary>
+    private static async Task<int> MostPartialPiecesAsync(params long[] rates)
+    {
+        const int Pieces = 100, BlocksPerPiece = 16;
+        var content = SimulatedContent.Create([Pieces * 256L * 1024], 256 * 1024, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false);
+        foreach (long rate in rates)
+        {
+            var seed = await swarm.AddSeedAsync();
+            swarm.Network.SetRate(seed.EndPoint, leecher.EndPoint, rate);
+            leecher.Session.AddPeer(seed.EndPoint);
+        }
+
+        Assert.True(await swarm.RunUntilCompleteAsync([leecher], Limit), swarm.Describe());
+
+        // Pieces with some blocks received and some missing, after each block the leecher received.
+        var received = new Dictionary<int, HashSet<int>>();
+        int partial = 0, mostPartial = 0;
+        foreach (var block in swarm.Network.MessagesOf(MessageId.Piece, to: leecher.EndPoint))
+        {
+            if (!received.TryGetValue(block.Index, out var blocks)) received[block.Index] = blocks = [];
+            if (!blocks.Add(block.Begin)) continue;
+            if (blocks.Count == 1) partial++;
+            if (blocks.Count == BlocksPerPiece) partial--;
+            mostPartial = Math.Max(mostPartial, partial);
+        }
+        return mostPartial;
+    }
+
+    [Fact]
+    public async Task Pieces_of_skipped_files_are_never_requested()
+    {
+        const int PieceLength = 64 * 1024;
+        // File 1 starts inside piece 16 (shared with file 0) and ends inside piece 48 (shared with file 2).
+        var content = SimulatedContent.Create([16L * PieceLength + 10_000, 32L * PieceLength, 16L * PieceLength], PieceLength, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false, o => o with { SelectedFiles = [0, 2] });
+        var seed = await swarm.AddSeedAsync();
+        swarm.Network.SetRate(seed.EndPoint, leecher.EndPoint, 1024 * 1024);
+        leecher.Session.AddPeer(seed.EndPoint);
+
+        Assert.True(await swarm.RunUntilCompleteAsync([leecher], Limit), swarm.Describe());
+
+        var requested = FirstRequests(swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint)).ToHashSet();
+        var skippedOnly = Enumerable.Range(17, 31).ToHashSet(); // pieces 17..47 lie inside file 1 alone
+        var wanted = Enumerable.Range(0, content.Info.PieceCount).Where(p => !skippedOnly.Contains(p)).ToHashSet();
+        Assert.Empty(requested.Intersect(skippedOnly));
+        Assert.True(wanted.SetEquals(requested), $"requested: {string.Join(", ", requested.Order())}");
+        Assert.All(wanted, p => Assert.True(leecher.Storage.Has(p), $"piece {p} missing"));
+        Assert.Equal(1.0, leecher.Session.Progress);
+    }
+
+    [Fact]
+    public async Task Sequential_mode_starts_pieces_in_index_order()
+    {
+        const int Pieces = 64;
+        var content = SimulatedContent.Create([Pieces * 64L * 1024], 64 * 1024, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false, o => o with { Sequential = true });
+        for (int i = 0; i < 2; i++)
+        {
+            var seed = await swarm.AddSeedAsync();
+            swarm.Network.SetRate(seed.EndPoint, leecher.EndPoint, 256 * 1024);
+            leecher.Session.AddPeer(seed.EndPoint);
+        }
+
+        Assert.True(await swarm.RunUntilCompleteAsync([leecher], Limit), swarm.Describe());
+
+        // Pieces are started in index order: the requests of the two peers interleave only within what one batch of
+        // requests to a peer covers (64 blocks, 16 pieces).
+        var started = FirstRequests(swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint));
+        Assert.Equal(Pieces, started.Count);
+        for (int i = 0; i < started.Count; i++)
+            Assert.True(Math.Abs(started[i] - i) <= 16, $"piece {started[i]} was the {i}th started: {string.Join(", ", started)}");
+        // Rarest first or random order would start piece 63 long before the end; in order it is among the last.
+        Assert.True(started.IndexOf(Pieces - 1) >= Pieces - 17);
+    }
+
+    /// <summary>The distinct pieces of <paramref name="requests"/>, in the order each was first requested.</summary>
+    internal static List<int> FirstRequests(IEnumerable<TappedMessage> requests) => [.. requests.Select(r => r.Index).Distinct()];
+}
