@@ -35,7 +35,7 @@ public sealed class ChokingSimulationTests
         var samples = new List<(TimeSpan Time, HashSet<IPEndPoint> Unchoked)>();
         void Sample() => samples.Add((swarm.Network.Elapsed,
             [.. leecher.Session.Peers.Where(p => !p.Flags.HasFlag(PeerFlags.AmChoking)).Select(p => p.EndPoint)]));
-        Assert.True(await swarm.Network.RunAsync(TimeSpan.FromSeconds(10), () => leecher.Session.Peers.Count == 6), swarm.Describe());
+        Assert.True(await swarm.Network.RunAsync(TimeSpan.FromSeconds(60), () => leecher.Session.Peers.Count == 6), swarm.Describe());
         var start = swarm.Network.Elapsed;
 
         // Phase one: the four fastest (80, 64, 48 and 32 KiB/s) hold the regular slots; the two slowest share the optimistic one.

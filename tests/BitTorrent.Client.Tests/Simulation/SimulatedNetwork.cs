@@ -25,9 +25,6 @@ internal sealed class SimulatedNetwork
     private int _nextEphemeralPort = 40000;
     private long _activity;
 
-    /// <summary>Diagnostics: the pool's thread count when the last settle began.</summary>
-    public static int Threads => ThreadPool.ThreadCount;
-
     /// <summary>The clock of every engine on the network.</summary>
     public FakeTimeProvider Clock { get; } = new(Epoch);
 
@@ -116,7 +113,7 @@ internal sealed class SimulatedNetwork
     }
 
     /// <summary>Trips through the thread pool that must pass without activity before the engines count as quiet.</summary>
-    private const int QuietRounds = 8;
+    private const int QuietRounds = 32;
 
     /// <summary>
     /// Completes after a work item queued on the thread pool's global queue ran. Not Task.Run or Task.Yield from a pool
