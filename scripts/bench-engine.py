@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Whole-client transfer benchmark over loopback TCP: one file seeded and downloaded, ours against libtorrent.
 
-Usage: scripts/bench-engine.py [--size-mib 1024] [--rounds 3] [--skip-aria2]
+Usage: scripts/bench-engine.py [--size-mib 1024] [--rounds 3] [--skip-aria2] [--il]
        scripts/bench-engine.py --leechers 16 [--size-mib 256] [--rounds 3]      (the swarm benchmark, below)
        scripts/bench-engine.py --metadata [--rounds 5]                          (magnet to metadata, below)
 
@@ -18,6 +18,10 @@ With --leechers N it times a swarm instead: one seeder and N leechers started at
 seeder's address (they find each other through PEX) and seeding on after it completes; the figure is the time until
 the last leecher has every piece verified, all ours (`bt seed` and `bt get --seed`) against all libtorrent.
 
+Our side is `bt` published ReadyToRun for this machine (dotnet publish -r linux-x64 -p:PublishReadyToRun=true, into
+artifacts/bt-<rid>), the fast way to install it that README describes; with --il it is the plain framework-dependent
+build instead (what `dotnet tool install` gives: every method compiled by the JIT at start).
+
 With --metadata it times a magnet link to metadata: from starting `bt get MAGNET --peer SEEDER` (or a libtorrent
 session given the same magnet and peer) until it reports the info dictionary, from a libtorrent seeder. Needs: the .NET SDK, python3-libtorrent, aria2, opentracker
 (scripts/install-test-deps.sh installs them). Loopback only; every process it starts is stopped by its id.
@@ -26,6 +30,7 @@ import argparse
 import filecmp
 import json
 import os
+import platform
 import re
 import shutil
 import signal
@@ -39,8 +44,22 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(ROOT, "tests", "interop-peers")
-BT = os.path.join(ROOT, "src", "BitTorrent.Cli", "bin", "Release", "net10.0", "bt.dll")
+CLI = os.path.join(ROOT, "src", "BitTorrent.Cli")
+BT = os.path.join(CLI, "bin", "Release", "net10.0", "bt.dll")
 BOUND = 600  # seconds any one download may take
+
+
+def build_bt(il):
+    """Builds bt (ReadyToRun for this machine unless il) and points BT at it."""
+    global BT
+    if il:
+        subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", CLI], check=True, stdout=subprocess.DEVNULL)
+        return
+    rid = "linux-arm64" if platform.machine() in ("aarch64", "arm64") else "linux-x64"
+    out = os.path.join(ROOT, "artifacts", "bt-" + rid)
+    subprocess.run(["dotnet", "publish", CLI, "-c", "Release", "-r", rid, "--self-contained", "false",
+                    "-p:PublishReadyToRun=true", "-o", out, "--nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
+    BT = os.path.join(out, "bt.dll")
 
 
 def free_port():
@@ -220,8 +239,8 @@ def run_swarm(work, torrent, seed_dir, data, args):
     contestants = [("ours: bt seed + %d x bt get --seed" % args.leechers, swarm_ours),
                    ("libtorrent: 1 + %d sessions" % args.leechers, swarm_libtorrent)]
     runs = {name: [] for name, _ in contestants}
-    print("swarm: 1 seeder, %d leechers, %d MiB, %d rounds, %d cores, load %.1f"
-          % (args.leechers, args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0]))
+    print("swarm: 1 seeder, %d leechers, %d MiB, %d rounds, %d cores, load %.1f, bt: %s"
+          % (args.leechers, args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "ReadyToRun"))
     for round_ in range(args.rounds):
         for name, run in contestants:
             seconds, outs = run(work, torrent, seed_dir, args.leechers)
@@ -287,10 +306,10 @@ def main():
     parser.add_argument("--skip-aria2", action="store_true")
     parser.add_argument("--leechers", type=int, default=0, help="time a swarm of this many leechers instead")
     parser.add_argument("--metadata", action="store_true", help="time a magnet link to metadata instead")
+    parser.add_argument("--il", action="store_true", help="run the plain IL build of bt, not the ReadyToRun one")
     args = parser.parse_args()
 
-    subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", os.path.join(ROOT, "src", "BitTorrent.Cli")],
-                   check=True, stdout=subprocess.DEVNULL)
+    build_bt(args.il)
     work = tempfile.mkdtemp(prefix="bt-bench-engine-")
     tracker = None
     try:
@@ -322,7 +341,7 @@ def main():
         if not args.skip_aria2:
             contestants.append(("libtorrent -> aria2c", lambda: aria2(work, torrent, seed_dir, tracker_port, info_hash)))
         runs = {name: [] for name, _ in contestants}
-        print("%d MiB, %d rounds, %d cores, load %.1f" % (args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0]))
+        print("%d MiB, %d rounds, %d cores, load %.1f, bt: %s" % (args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "ReadyToRun"))
         for round_ in range(args.rounds):
             for name, run in contestants:
                 (seconds, cpu, rss), out = run()

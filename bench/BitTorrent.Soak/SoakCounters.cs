@@ -23,7 +23,7 @@ public sealed class SoakCounters
     /// <summary>Failed requests, unexpected closes, downloads that did not finish in time.</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
-    /// <summary>The first mismatches and failures, described.</summary>
+    /// <summary>The first mismatches, failures and unobserved exceptions, described.</summary>
     public IReadOnlyList<string> Messages
     {
         get { lock (_gate) return [.. _messages]; }
@@ -48,6 +48,14 @@ public sealed class SoakCounters
     {
         Interlocked.Increment(ref _failures);
         Keep("failure: " + what);
+    }
+
+    /// <summary>Keeps the description of an exception nobody observed (the runner counts them): its type, message and first frames.</summary>
+    public void Unobserved(Exception exception)
+    {
+        var inner = exception is AggregateException { InnerExceptions.Count: 1 } single ? single.InnerException! : exception;
+        var frames = (inner.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Take(3);
+        Keep($"unobserved: {inner.GetType().Name}: {inner.Message} {string.Join(" / ", frames)}");
     }
 
     private void Keep(string message)

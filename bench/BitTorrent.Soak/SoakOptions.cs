@@ -23,8 +23,9 @@ public sealed record SoakOptions
     public int Depth { get; init; } = 8;
 
     /// <summary>
-    /// A cap on what all wires request together, in MB (10⁶ bytes) per second; 0 (the default) runs as fast as the
-    /// machine goes. The test suite's one-minute soak sets it so it shares the machine with the other test projects.
+    /// A cap on what all wires request together (in <see cref="SoakMode.Swarm"/>: what all leechers download together,
+    /// each leecher's engine limited to its share), in MB (10⁶ bytes) per second; 0 (the default) runs as fast as the
+    /// machine goes. The test suite's one-minute soaks set it so they share the machine with the other test projects.
     /// </summary>
     public int MegabytesPerSecond { get; init; }
 

@@ -15,11 +15,15 @@ public static class SoakRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         long unobserved = 0;
-        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e) => Interlocked.Increment(ref unobserved);
+        var counters = new SoakCounters();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            Interlocked.Increment(ref unobserved);
+            counters.Unobserved(e.Exception);
+        }
         TaskScheduler.UnobservedTaskException += OnUnobserved;
         try
         {
-            var counters = new SoakCounters();
             await using ISoakWorkload workload = options.Mode switch
             {
                 SoakMode.Wires => new WireSoak(options, counters),

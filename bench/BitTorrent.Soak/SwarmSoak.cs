@@ -27,7 +27,7 @@ internal sealed class SwarmSoak(SoakOptions options, SoakCounters counters) : IS
     private volatile bool _stopping;
 
     public string Description =>
-        $"swarm: 1 seeding engine and {options.Leechers} leeching engines on loopback TCP, a {options.SwarmBytes / (1 << 20)} MiB torrent of 2 files in {PieceLength / 1024} KiB pieces downloaded again and again ({Interlocked.Read(ref _rounds)} downloads)";
+        $"swarm: 1 seeding engine and {options.Leechers} leeching engines on loopback TCP, a {options.SwarmBytes / (1 << 20)} MiB torrent of 2 files in {PieceLength / 1024} KiB pieces downloaded again and again ({Interlocked.Read(ref _rounds)} downloads){(options.MegabytesPerSecond > 0 ? $", downloads capped at {options.MegabytesPerSecond} MB/s together" : "")}";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,11 +46,11 @@ internal sealed class SwarmSoak(SoakOptions options, SoakCounters counters) : IS
         _torrent = await TorrentCreator.CreateAsync(content, new TorrentCreateOptions { PieceLength = PieceLength }, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
 
-        _seeder = await ClientEngine.StartAsync(EngineOptions(), cancellationToken).ConfigureAwait(false);
+        _seeder = await ClientEngine.StartAsync(EngineOptions(downloadRateLimit: 0), cancellationToken).ConfigureAwait(false);
         var seed = await _seeder.AddAsync(_torrent, new TorrentOptions { SaveDirectory = seedDirectory }, cancellationToken).ConfigureAwait(false);
         await seed.WaitForCompletionAsync(cancellationToken).WaitAsync(RoundBound, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < options.Leechers; i++)
-            _leechers.Add(await ClientEngine.StartAsync(EngineOptions(), cancellationToken).ConfigureAwait(false));
+            _leechers.Add(await ClientEngine.StartAsync(EngineOptions(LeecherRateLimit), cancellationToken).ConfigureAwait(false));
         _roundsPerLeecher = new long[_leechers.Count];
         var everyone = _leechers.Prepend(_seeder).Select(e => new IPEndPoint(IPAddress.Loopback, e.ListenPort)).ToArray();
         for (int i = 0; i < _leechers.Count; i++)
@@ -62,7 +62,11 @@ internal sealed class SwarmSoak(SoakOptions options, SoakCounters counters) : IS
         }
     }
 
-    private static EngineOptions EngineOptions() => new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false };
+    /// <summary>Each leecher's share of <see cref="SoakOptions.MegabytesPerSecond"/> in bytes per second; 0 when uncapped.</summary>
+    private long LeecherRateLimit => (long)(options.MegabytesPerSecond * 1e6 / Math.Max(1, options.Leechers));
+
+    private static EngineOptions EngineOptions(long downloadRateLimit) =>
+        new() { ListenAddresses = [IPAddress.Loopback], EnableDht = false, DownloadRateLimit = downloadRateLimit };
 
     /// <summary>Downloads, verifies and removes the torrent, again and again until stopped.</summary>
     private async Task LeechAsync(int leecher, ClientEngine engine, IPEndPoint[] peers)

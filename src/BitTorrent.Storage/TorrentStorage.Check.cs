@@ -1,6 +1,5 @@
 using System.Buffers;
 using BitTorrent.Wire;
-using Microsoft.Win32.SafeHandles;
 
 namespace BitTorrent.Storage;
 
@@ -77,50 +76,17 @@ public sealed partial class TorrentStorage
         }
     }
 
-    /// <summary>Reads a whole piece synchronously; false when a file it needs is missing or short.</summary>
+    /// <summary>Reads a whole piece on this thread; false when a file it needs is missing or short.</summary>
     private bool TryReadPiece(int piece, Span<byte> destination)
     {
-        long offset = (long)piece * Info.PieceLength;
         try
         {
-            for (int file = Info.FindFile(offset); destination.Length > 0; file++)
-            {
-                var entry = Info.Files[file];
-                if (offset >= entry.End) continue;
-                int length = (int)Math.Min(destination.Length, entry.End - offset);
-                var (handle, slot, position) = ResolveRead(file, offset);
-                if (handle is null) destination[..length].Clear();
-                else ReadExact(handle, slot, destination[..length], position);
-                destination = destination[length..];
-                offset += length;
-            }
+            ReadRange((long)piece * Info.PieceLength, destination);
             return true;
         }
         catch (StorageException e) when (e.Error is StorageError.FileMissing or StorageError.FileTruncated)
         {
             return false;
-        }
-    }
-
-    private void ReadExact(SafeFileHandle handle, int slot, Span<byte> destination, long position)
-    {
-        try
-        {
-            while (destination.Length > 0)
-            {
-                int read = RandomAccess.Read(handle, destination, position);
-                if (read == 0) throw new StorageException(StorageError.FileTruncated, $"'{_files.PathOf(slot)}' ends before byte {position + destination.Length}", _files.PathOf(slot));
-                destination = destination[read..];
-                position += read;
-            }
-        }
-        catch (ObjectDisposedException e)
-        {
-            throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(slot)}' was closed", _files.PathOf(slot), e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not StorageException)
-        {
-            throw StorageException.From(e, _files.PathOf(slot), "read");
         }
     }
 

@@ -11,7 +11,10 @@ namespace BitTorrent.Storage;
 /// first write (an empty file with the piece it sits in). Files with priority <see cref="FilePriority.Skip"/> are not created: the bytes of a piece that fall in
 /// a skipped file (a piece shared with a wanted neighbour) go to a sparse part file, <c>.&lt;info hash&gt;.parts</c> in
 /// the target directory, at their torrent offset, and move into the real file when it becomes wanted. Every failure
-/// is a <see cref="StorageException"/> with a typed reason.
+/// is a <see cref="StorageException"/> with a typed reason. Reads run on the calling thread: a block served to a peer is
+/// usually in the page cache, and an asynchronous file read on Linux is only that same read on a thread-pool thread, so
+/// the hop (once per 16 KiB block) cost more than the read. Writes of whole pieces go through
+/// <see cref="RandomAccess.WriteAsync(SafeFileHandle, ReadOnlyMemory{byte}, long, CancellationToken)"/>.
 /// </summary>
 public sealed partial class TorrentStorage : IAsyncDisposable
 {
@@ -69,7 +72,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
             for (long offset = entry.Offset; offset < end; offset += CopyChunk)
             {
                 var chunk = buffer.AsMemory(0, (int)Math.Min(CopyChunk, end - offset));
-                int read = await ReadSlotAsync(part, _files.PartFile, chunk, offset, cancellationToken).ConfigureAwait(false);
+                int read = ReadSlot(part, _files.PartFile, chunk.Span, offset);
                 if (chunk.Span[..read].ContainsAnyExcept((byte)0))
                     await WriteSlotAsync(target, file, chunk[..read], offset - entry.Offset, cancellationToken).ConfigureAwait(false);
             }
@@ -90,7 +93,10 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         return WritePieceCoreAsync(piece, data, cancellationToken);
     }
 
-    /// <summary>Reads <paramref name="destination"/>.Length bytes of piece <paramref name="piece"/> from <paramref name="begin"/> (to serve a block).</summary>
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length bytes of piece <paramref name="piece"/> from <paramref name="begin"/>
+    /// (to serve a block), on the calling thread: the returned task has completed.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The range is not inside the piece.</exception>
     /// <exception cref="StorageException">
     /// <see cref="StorageError.FileMissing"/> or <see cref="StorageError.FileTruncated"/> when the data is gone (the
@@ -101,7 +107,16 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         int size = Info.GetPieceSize(piece);
         if (begin < 0 || begin > size || destination.Length > size - begin)
             throw new ArgumentOutOfRangeException(nameof(begin), $"{destination.Length} bytes at {begin} are outside piece {piece} of {size} bytes");
-        return ReadRangeAsync((long)piece * Info.PieceLength + begin, destination, cancellationToken);
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
+        try
+        {
+            ReadRange((long)piece * Info.PieceLength + begin, destination.Span);
+            return ValueTask.CompletedTask;
+        }
+        catch (StorageException e)
+        {
+            return ValueTask.FromException(e);
+        }
     }
 
     /// <summary>Reads piece <paramref name="piece"/> back and checks its SHA-1; false when it is wrong, missing or truncated.</summary>
@@ -112,7 +127,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         var buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
-            return await TryReadAndVerifyAsync(piece, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => TryReadAndVerify(piece, buffer.AsSpan(0, size)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -131,18 +146,8 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask<bool> TryReadAndVerifyAsync(int piece, Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ReadRangeAsync((long)piece * Info.PieceLength, buffer, cancellationToken).ConfigureAwait(false);
-        }
-        catch (StorageException e) when (e.Error is StorageError.FileMissing or StorageError.FileTruncated)
-        {
-            return false;
-        }
-        return PieceHash.Verify(buffer.Span, Info.GetPieceHash(piece));
-    }
+    private bool TryReadAndVerify(int piece, Span<byte> buffer) =>
+        TryReadPiece(piece, buffer) && PieceHash.Verify(buffer, Info.GetPieceHash(piece));
 
     private async ValueTask WritePieceCoreAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -176,7 +181,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         }
     }
 
-    private async ValueTask ReadRangeAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    private void ReadRange(long offset, Span<byte> destination)
     {
         if (destination.Length == 0) return;
         for (int file = Info.FindFile(offset); destination.Length > 0; file++)
@@ -185,8 +190,8 @@ public sealed partial class TorrentStorage : IAsyncDisposable
             if (offset >= entry.End) continue;
             int length = (int)Math.Min(destination.Length, entry.End - offset);
             var (handle, slot, position) = ResolveRead(file, offset);
-            if (handle is null) destination.Span[..length].Clear();
-            else await ReadExactAsync(handle, slot, destination[..length], position, cancellationToken).ConfigureAwait(false);
+            if (handle is null) destination[..length].Clear();
+            else ReadExact(handle, slot, destination[..length], position);
             destination = destination[length..];
             offset += length;
         }
@@ -204,11 +209,11 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         throw new StorageException(StorageError.FileMissing, $"'{_files.PathOf(file)}' does not exist", _files.PathOf(file));
     }
 
-    private async ValueTask ReadExactAsync(SafeFileHandle handle, int slot, Memory<byte> destination, long position, CancellationToken cancellationToken)
+    private void ReadExact(SafeFileHandle handle, int slot, Span<byte> destination, long position)
     {
         while (destination.Length > 0)
         {
-            int read = await ReadSlotAsync(handle, slot, destination, position, cancellationToken).ConfigureAwait(false);
+            int read = ReadSlot(handle, slot, destination, position);
             if (read == 0)
                 throw new StorageException(StorageError.FileTruncated, $"'{_files.PathOf(slot)}' ends before byte {position + destination.Length}", _files.PathOf(slot));
             destination = destination[read..];
@@ -216,11 +221,11 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         }
     }
 
-    private async ValueTask<int> ReadSlotAsync(SafeFileHandle handle, int slot, Memory<byte> destination, long position, CancellationToken cancellationToken)
+    private int ReadSlot(SafeFileHandle handle, int slot, Span<byte> destination, long position)
     {
         try
         {
-            return await RandomAccess.ReadAsync(handle, destination, position, cancellationToken).ConfigureAwait(false);
+            return RandomAccess.Read(handle, destination, position);
         }
         catch (ObjectDisposedException e)
         {

@@ -36,14 +36,26 @@ internal sealed class DirectStreamWriter(Stream stream) : PipeWriter
 
     public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
 
+    /// <summary>
+    /// Writes the buffered bytes. The wire completes its transport from another thread when it closes (also while its
+    /// send loop writes), so the flush takes the buffer over before it writes, and fails with
+    /// <see cref="ObjectDisposedException"/> when the writer was completed under it.
+    /// </summary>
     public override async ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
         if (_buffered > 0)
         {
-            await stream.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
+            var buffer = Interlocked.Exchange(ref _buffer, null) ?? throw new ObjectDisposedException(nameof(DirectStreamWriter), "the writer was completed");
+            int count = _buffered;
             _buffered = 0;
-            ArrayPool<byte>.Shared.Return(_buffer!);
-            _buffer = null;
+            try
+            {
+                await stream.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
         return new FlushResult(isCanceled: false, isCompleted: _completed);
     }
@@ -52,21 +64,22 @@ internal sealed class DirectStreamWriter(Stream stream) : PipeWriter
     {
     }
 
+    /// <summary>Completes the writer and disposes the stream. A buffer not yet flushed is dropped, not returned to the pool:
+    /// the send loop may still be filling it on another thread.</summary>
     public override void Complete(Exception? exception = null)
     {
         if (_completed) return;
         _completed = true;
-        if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = null;
+        Volatile.Write(ref _buffer, null);
         stream.Dispose();
     }
 
+    /// <inheritdoc cref="Complete"/>
     public override async ValueTask CompleteAsync(Exception? exception = null)
     {
         if (_completed) return;
         _completed = true;
-        if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = null;
+        Volatile.Write(ref _buffer, null);
         await stream.DisposeAsync().ConfigureAwait(false);
     }
 }

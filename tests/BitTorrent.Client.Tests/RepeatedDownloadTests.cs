@@ -74,6 +74,64 @@ public sealed class RepeatedDownloadTests
         Assert.Empty(unobserved);
     }
 
+    // A torrent removed while a peer it dialled had not answered the handshake gave up the wait; the wire's close then
+    // faulted the handshake task nobody waited on any more (an unobserved IOException "LocalEnd" per such peer in the
+    // one-minute swarm soak).
+    [Fact]
+    public async Task Removing_a_torrent_while_a_dialled_peer_has_not_answered_the_handshake_raises_no_unobserved_task_exception()
+    {
+        using var content = await TestContent.CreateAsync([100_000], pieceLength: 16 * 1024);
+        var unobserved = new List<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            if (e.Exception.InnerExceptions.Any(x => x is IOException io && io.Message.StartsWith("LocalEnd", StringComparison.Ordinal)))
+                lock (unobserved) unobserved.Add(e.Exception);
+        }
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            await RemoveWhileHandshakingAsync(content);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+        Assert.Empty(unobserved);
+    }
+
+    /// <summary>
+    /// In an engine of its own (disposed after), dials a listener that answers only the first 20 bytes of the handshake
+    /// (enough for the connection to be handed to a wire, which then waits for the rest), removes the torrent once the
+    /// wire exists, waits until the wire closed and keeps no reference to the session.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task RemoveWhileHandshakingAsync(TestContent content)
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var transport = new ConnectionSignallingTransport(new TcpPeerTransport([IPAddress.Loopback], 0, new MseOptions(), new MseTorrentTable([]),
+            maxIncomingHandshakes: 8, NullLogger.Instance));
+        await using var engine = await ClientEngine.StartAsync(LoopbackSwarmTests.LoopbackOptions() with { Transport = transport });
+        var session = await engine.AddAsync(content.Torrent, new TorrentOptions
+        {
+            SaveDirectory = content.NewDirectory("silent"),
+            Peers = [(IPEndPoint)listener.LocalEndpoint],
+        });
+        using var silent = await listener.AcceptTcpClientAsync().WaitAsync(Bound);
+        var stream = silent.GetStream();
+        var handshake = new byte[68]; // plaintext first, as the default policy: our BitTorrent handshake
+        await stream.ReadExactlyAsync(handshake).AsTask().WaitAsync(Bound);
+        await stream.WriteAsync(handshake.AsMemory(0, 20)); // 19, "BitTorrent protocol": a plaintext peer, so far
+        await transport.Connected.Task.WaitAsync(Bound);
+        await engine.RemoveAsync(session);
+        // The end of the stream: the wire has raised Closed and released its connection.
+        Assert.Equal(0, await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Bound));
+    }
+
     /// <summary>
     /// In an engine of its own (disposed after), adds the torrent five times with no data and no peer, so it cannot
     /// complete, and removes it; keeps no reference to the sessions.
@@ -123,6 +181,32 @@ public sealed class RepeatedDownloadTests
             {
                 if (wire.CloseReason is { Reason: WireCloseReason.LocalEnd, Message: "stopped" }) gate.Wait(Bound);
             };
+            return wire;
+        }
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    /// <summary>TCP whose <see cref="Connected"/> completes once a dialled connection has been handed to a wire.</summary>
+    private sealed class ConnectionSignallingTransport(IPeerTransport inner) : IPeerTransport
+    {
+        public TaskCompletionSource Connected { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<IPEndPoint> LocalEndPoints => inner.LocalEndPoints;
+
+        public WireOptions IncomingOptions
+        {
+            get => inner.IncomingOptions;
+            set => inner.IncomingOptions = value;
+        }
+
+        public Task StartAsync(PeerAccepted accepted, CancellationToken cancellationToken) => inner.StartAsync(accepted, cancellationToken);
+
+        public async ValueTask<Wire.Wire> ConnectAsync(IPEndPoint remote, InfoHash infoHash, ReadOnlyMemory<byte> handshake, WireOptions options,
+            CancellationToken cancellationToken)
+        {
+            var wire = await inner.ConnectAsync(remote, infoHash, handshake, options, cancellationToken);
+            Connected.TrySetResult();
             return wire;
         }
 

@@ -33,6 +33,17 @@ public sealed class ReplayTests
             }
     }
 
+    [Theory]
+    [InlineData("libtorrent", new[] { "handshake", "wire", "framing", "framing_split", "extended_handshake", "ut_metadata", "krpc", "dht_node" })]
+    [InlineData("npm", new[] { "handshake", "wire", "framing", "framing_split", "extended_handshake", "ut_metadata", "ut_pex", "krpc", "dht_node" })]
+    public void Seeds_captured_from_real_peers_are_in_the_corpus(string peer, string[] targets)
+    {
+        // Written by fuzz/capture-corpus.py; the generator never writes these names.
+        foreach (var target in targets)
+            Assert.True(Directory.EnumerateFiles(Path.Combine(FuzzRoot, "corpus", target), $"captured_{peer}*.bin").Any(),
+                $"fuzz/corpus/{target} has no seed captured from {peer}: run fuzz/capture-corpus.py");
+    }
+
     [Fact]
     public void Every_target_has_a_seed_corpus() =>
         Assert.Equal(FuzzTargets.All.Keys.Order(), SeedCorpus.All().Keys.Order());

@@ -6,6 +6,7 @@ namespace BitTorrent.Soak.Tests;
 /// The soak of RELIABILITY.md in the test command, for one minute: the one test here with a fixed duration, because
 /// running for a while is what it checks. The rate is capped so it shares two cores with the other test projects.
 /// </summary>
+[Collection(SoakCollection.Name)]
 public sealed class OneMinuteSoakTests(ITestOutputHelper output)
 {
     [Fact]

@@ -22,10 +22,16 @@ internal static class GetCommand
             DefaultValueFactory = _ => TimeSpan.FromMinutes(2),
             CustomParser = Parsing.Durations.Parse,
         };
+        var resumeInterval = new Option<TimeSpan>("--resume-interval")
+        {
+            Description = "Write resume data (the verified pieces, in DIR/.bt) this often while downloading (e.g. 10s, 1m; at least 1s).",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(1),
+            CustomParser = Parsing.Durations.Parse,
+        };
         var command = new Command("get", "Download a torrent, verify every piece, exit 0 when complete.\n\nExamples:\n  bt get 'magnet:?xt=urn:btih:...' -o ~/Downloads\n  bt get ubuntu.torrent -o . --peer 127.0.0.1:6881 --no-dht")
         {
             input, output, EngineCommand.Peers, EngineCommand.Port, EngineCommand.DhtBootstrap, EngineCommand.NoDht, EngineCommand.MaxUploadRate, EngineCommand.MaxDownloadRate, EngineCommand.Encryption, seed, files,
-            sequential, peerTimeout, EngineCommand.ShowPeers,
+            sequential, peerTimeout, resumeInterval, EngineCommand.ShowPeers,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -58,6 +64,7 @@ internal static class GetCommand
                     Sequential = parse.GetValue(sequential),
                     Peers = parse.GetValue(EngineCommand.Peers) ?? [],
                     ResumeFilePath = Path.Combine(directory, ".bt", torrent.InfoHash + ".resume"),
+                    ResumeSaveInterval = parse.GetValue(resumeInterval),
                 };
                 Directory.CreateDirectory(Path.GetDirectoryName(options.ResumeFilePath)!);
                 reporter.Report(new StartedEvent("get", torrent.Torrent?.Info.Name ?? torrent.Magnet!.ToString()));

@@ -39,7 +39,7 @@ public sealed class EngineEncryptionInteropTests
         await session.WaitForCompletionAsync().WaitAsync(Bound);
 
         data.AssertSameFiles(target);
-        Assert.Equal(level == "rc4", (await FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
+        Assert.Equal(level == "rc4", (await EngineInterop.FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class EngineEncryptionInteropTests
         await leecher.WaitForAsync("finished", timeout: Bound);
 
         data.AssertSameFiles(target);
-        Assert.Equal(level == "rc4", (await FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
+        Assert.Equal(level == "rc4", (await EngineInterop.FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class EngineEncryptionInteropTests
         await session.WaitForCompletionAsync().WaitAsync(Bound);
 
         data.AssertSameFiles(target);
-        Assert.True((await FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
+        Assert.True((await EngineInterop.FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
     }
 
     [Fact]
@@ -97,15 +97,6 @@ public sealed class EngineEncryptionInteropTests
         await transmission.WaitForLineAsync("Seeding", Bound);
 
         data.AssertSameFiles(target);
-        Assert.True((await FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
-    }
-
-    /// <summary>The peer of the engine's first <see cref="PeerConnectedAlert"/> (alerts are queued, so it may be long past).</summary>
-    private static async Task<PeerInfo> FirstPeerAsync(ClientEngine engine)
-    {
-        using var timeout = new CancellationTokenSource(Bound);
-        await foreach (var alert in engine.ReadAlertsAsync(timeout.Token))
-            if (alert is PeerConnectedAlert connected) return connected.Peer;
-        throw new InvalidOperationException("the engine's alerts ended without a connected peer");
+        Assert.True((await EngineInterop.FirstPeerAsync(engine)).Flags.HasFlag(PeerFlags.Encrypted));
     }
 }

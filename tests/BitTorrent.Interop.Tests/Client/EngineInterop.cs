@@ -41,4 +41,13 @@ internal static class EngineInterop
             throw;
         }
     }
+
+    /// <summary>The peer of the engine's first <see cref="PeerConnectedAlert"/> (alerts are queued, so it may be long past).</summary>
+    public static async Task<PeerInfo> FirstPeerAsync(ClientEngine engine)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        await foreach (var alert in engine.ReadAlertsAsync(timeout.Token))
+            if (alert is PeerConnectedAlert connected) return connected.Peer;
+        throw new InvalidOperationException("the engine's alerts ended without a connected peer");
+    }
 }
