@@ -27,13 +27,17 @@ public sealed class PickingSimulationTests
 
         Assert.True(await swarm.RunUntilCompleteAsync([leecher], Limit), swarm.Describe());
 
-        // Random pieces until four are verified (the first batches of requests to every peer), then rarest first: every
-        // rare piece is asked of the seed before half of the common ones are. In random order that happens less than
-        // once in a hundred runs; in index order never.
-        var fromSeed = FirstRequests(swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint, seed.EndPoint));
+        // Random pieces until four are verified, then partial pieces first, and new pieces rarest first: every piece the
+        // seed starts from then on is a rare one until none is left (random or index order would start common ones).
+        var verified = leecher.Alerts.Seen.OfType<PieceVerifiedAlert>().Select(a => swarm.Network.ElapsedAt(a.Time)).Order().ToList();
+        var randomPhaseEnd = verified[3] + swarm.Network.Step;
+        var starts = swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint).DistinctBy(r => r.Index).ToList();
         var rare = Enumerable.Range(Pieces - Rare, Rare).ToList();
-        var leading = fromSeed.Take((Pieces - Rare) / 2).ToList();
-        Assert.True(rare.All(leading.Contains), $"the pieces asked of the seed, in order: {string.Join(", ", fromSeed)}");
+        var rareLeft = rare.Where(p => !starts.Any(s => s.Index == p && s.Time <= randomPhaseEnd)).ToList();
+        var seedStarts = starts.Where(s => s.To.Equals(seed.EndPoint) && s.Time > randomPhaseEnd).Select(s => s.Index).ToList();
+        Assert.NotEmpty(rareLeft);
+        Assert.True(rareLeft.Order().SequenceEqual(seedStarts.Take(rareLeft.Count).Order()),
+            $"rare pieces left after {randomPhaseEnd}: {string.Join(", ", rareLeft)}; pieces the seed started then: {string.Join(", ", seedStarts)}");
         Assert.Equal(0, leecher.Storage.CorruptWrites);
     }
 

@@ -34,6 +34,9 @@ internal sealed class SimulatedNetwork
     /// <summary>Virtual time since the network was created.</summary>
     public TimeSpan Elapsed => Clock.GetUtcNow() - Epoch;
 
+    /// <summary>The virtual time of <paramref name="time"/> on <see cref="Clock"/> (an alert's time, say).</summary>
+    public TimeSpan ElapsedAt(DateTimeOffset time) => time - Epoch;
+
     /// <summary>Every peer wire message delivered so far, in delivery order.</summary>
     public IReadOnlyList<TappedMessage> Messages
     {
