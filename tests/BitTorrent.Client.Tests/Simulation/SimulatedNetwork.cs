@@ -25,9 +25,6 @@ internal sealed class SimulatedNetwork
     private int _nextEphemeralPort = 40000;
     private long _activity;
 
-    /// <summary>Diagnostics: the pool's thread count when the last settle began.</summary>
-    public static int Threads => ThreadPool.ThreadCount;
-
     /// <summary>The clock of every engine on the network.</summary>
     public FakeTimeProvider Clock { get; } = new(Epoch);
 
@@ -36,6 +33,9 @@ internal sealed class SimulatedNetwork
 
     /// <summary>Virtual time since the network was created.</summary>
     public TimeSpan Elapsed => Clock.GetUtcNow() - Epoch;
+
+    /// <summary>The virtual time of <paramref name="time"/> on <see cref="Clock"/> (an alert's time, say).</summary>
+    public TimeSpan ElapsedAt(DateTimeOffset time) => time - Epoch;
 
     /// <summary>Every peer wire message delivered so far, in delivery order.</summary>
     public IReadOnlyList<TappedMessage> Messages
@@ -116,7 +116,7 @@ internal sealed class SimulatedNetwork
     }
 
     /// <summary>Trips through the thread pool that must pass without activity before the engines count as quiet.</summary>
-    private const int QuietRounds = 8;
+    private const int QuietRounds = 32;
 
     /// <summary>
     /// Completes after a work item queued on the thread pool's global queue ran. Not Task.Run or Task.Yield from a pool
