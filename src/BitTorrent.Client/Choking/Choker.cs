@@ -42,6 +42,12 @@ public sealed class Choker
     /// <summary>The optimistic unchoke, if any.</summary>
     public PeerHandle? Optimistic { get; private set; }
 
+    /// <summary>
+    /// True while fewer peers are unchoked than the regular slots plus the optimistic one: a peer that becomes interested
+    /// can have a slot without anyone losing theirs.
+    /// </summary>
+    public bool HasFreeSlot => _unchoked.Count < _options.EffectiveUploadSlots + 1;
+
     /// <summary>True when no rechoke ran yet or <see cref="ChokerOptions.RechokeInterval"/> passed since the last.</summary>
     public bool IsRechokeDue(long now) => !_started || _time.GetElapsedTime(_lastRechoke, now) >= _options.RechokeInterval;
 

@@ -89,12 +89,17 @@ public sealed partial class TorrentSession
     {
         if (!peer.Admitted || peer.Gone) return;
         var wire = peer.Wire;
-        if (wire.PeerInterested == wire.AmChoking) Rechoke();
+        if (wire.PeerInterested != wire.AmChoking) return;
+        // A free slot is given at once. Otherwise the change waits for the next tick (at most a second): a full rechoke on
+        // every interest change re-ranked all peers on momentary rates, and a simulated swarm of nine saw about 1,450
+        // chokes in 14 s, each cancelling requests in flight.
+        if (wire.PeerInterested && _choker.HasFreeSlot) Rechoke();
+        else _rechokeOnTick = true;
     }
 
     /// <summary>
     /// Tit-for-tat by the <see cref="Choker"/>: regular slots for the interested peers that give us the most (leeching)
-    /// or take the most (seeding), one optimistic unchoke rotated every 30 s; run every 10 s and on interest changes.
+    /// or take the most (seeding), one optimistic unchoke rotated every 30 s; run every 10 s, at once for an interested peer when a slot is free, else on the next tick after an interest change.
     /// </summary>
     private void Rechoke()
     {

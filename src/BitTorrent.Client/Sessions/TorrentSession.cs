@@ -20,6 +20,7 @@ public sealed partial class TorrentSession
     private readonly CancellationTokenSource _stopping = new();
     private readonly PeerCandidates _candidates;
     private readonly Choker _choker;
+    private bool _rechokeOnTick; // an interest change while every slot was taken: rechoke on the next tick
     private volatile TorrentInfo? _info;
     private volatile string? _error;
     private volatile IReadOnlyList<PeerInfo> _peerSnapshot = [];
@@ -148,7 +149,11 @@ public sealed partial class TorrentSession
         if (_state is TorrentState.Stopped or TorrentState.Error) return;
         long ticks = Volatile.Read(ref _ticks);
         ConnectMore();
-        if (_choker.IsRechokeDue(_time.GetTimestamp())) Rechoke();
+        if (_rechokeOnTick || _choker.IsRechokeDue(_time.GetTimestamp()))
+        {
+            _rechokeOnTick = false;
+            Rechoke();
+        }
         CheckSnubbed();
         foreach (var peer in _peers) FillRequests(peer);
         if (ticks >= _nextResumeTick)
