@@ -131,8 +131,10 @@ public sealed class EngineEncryptionTests
         using var first = await TestContent.CreateAsync([1_000], pieceLength: 16 * 1024, seed: 1);
         using var second = await TestContent.CreateAsync([2_000], pieceLength: 16 * 1024, seed: 2);
         await using var listener = await ClientEngine.StartAsync(Options(EncryptionPolicy.Required));
-        await listener.AddAsync(first.Torrent, new TorrentOptions { SaveDirectory = first.SeedDirectory });
-        await listener.AddAsync(second.Torrent, new TorrentOptions { SaveDirectory = second.SeedDirectory });
+        // Both seeding before the dial: a torrent still checking its files refuses peers.
+        var firstSeed = await listener.AddAsync(first.Torrent, new TorrentOptions { SaveDirectory = first.SeedDirectory });
+        var secondSeed = await listener.AddAsync(second.Torrent, new TorrentOptions { SaveDirectory = second.SeedDirectory });
+        await Task.WhenAll(firstSeed.WaitForCompletionAsync(), secondSeed.WaitForCompletionAsync()).WaitAsync(Bound);
         await using var dialler = await ClientEngine.StartAsync(Options(EncryptionPolicy.Required));
 
         // MSE keyed with the first torrent (no initial payload), then a BitTorrent handshake for one of the two.
