@@ -69,8 +69,9 @@ public sealed partial class TorrentSession
         {
             await _engine.HalfOpen.WaitAsync(_stopping.Token).ConfigureAwait(false);
             halfOpen = true;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(_engine.Options.ConnectTimeout);
+            // The deadline runs on the engine's clock, as every other timer here.
+            using var deadline = new CancellationTokenSource(_engine.Options.ConnectTimeout, _engine.Options.TimeProvider);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, deadline.Token);
             // The wire's handshake below writes these bytes first; an MSE connection has already sent them as its IA.
             var ours = MseConnector.BitTorrentHandshake(InfoHash, _engine.PeerId, OurExtensions);
             var wire = await _engine.Transport.ConnectAsync(endPoint, InfoHash, ours, _engine.CreateWireOptions(_info?.PieceCount), timeout.Token)
