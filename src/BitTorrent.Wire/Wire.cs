@@ -159,7 +159,8 @@ public sealed partial class Wire : IAsyncDisposable
     /// <summary>Bytes waiting to be sent to the peer (queued or being written).</summary>
     public long QueuedBytes => _outbound.Buffered;
 
-    /// <summary>Payload bytes sent in piece messages.</summary>
+    /// <summary>Payload bytes sent in piece messages, counted as each block enters the send buffer (at most
+    /// <see cref="QueuedBytes"/> ahead of what the socket has taken).</summary>
     public long Uploaded => Interlocked.Read(ref _uploaded);
 
     /// <summary>Payload bytes received in piece messages.</summary>
@@ -171,7 +172,7 @@ public sealed partial class Wire : IAsyncDisposable
     /// <summary>Download speed in bytes per second over the last 5 seconds.</summary>
     public double DownloadSpeed => _downloadMeter.BytesPerSecond;
 
-    /// <summary>We sent piece payload bytes.</summary>
+    /// <summary>We sent piece payload bytes (raised as the block enters the send buffer; see <see cref="Uploaded"/>).</summary>
     public event EventHandler<TransferEventArgs>? Upload;
 
     /// <summary>We received piece payload bytes.</summary>

@@ -18,7 +18,8 @@ public sealed partial class TorrentSession
     /// <summary>Piece payload bytes received from all peers (duplicates and failed pieces included).</summary>
     public long Downloaded => Interlocked.Read(ref _downloaded);
 
-    /// <summary>Piece payload bytes sent to all peers.</summary>
+    /// <summary>Piece payload bytes sent to all peers: counted when a block enters a connection's send buffer, so it runs
+    /// ahead of the sockets by at most each wire's <see cref="Wire.WireOptions.OutboundHighWater"/> plus one block.</summary>
     public long Uploaded => Interlocked.Read(ref _uploaded);
 
     /// <summary>ut_pex as libtorrent runs it: the first list a second after the extended handshake, then every interval.</summary>
