@@ -203,9 +203,9 @@ def swarm_ours(work, torrent, seed_dir, leechers):
     started = []
     try:
         seeder.wait_for(lambda e: e.get("event") == "seeding", "seeding")
+        outs = [fresh(work, "ours%d" % i) for i in range(leechers)]
         start = time.monotonic()
-        for i in range(leechers):
-            out = fresh(work, "ours%d" % i)
+        for out in outs:
             started.append((Started(["dotnet", BT, "get", torrent, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht",
                                      "--seed", "--json"]), out))
         for leecher, _ in started:
@@ -222,9 +222,9 @@ def swarm_libtorrent(work, torrent, seed_dir, leechers):
     started = []
     try:
         port = seeder.wait_for(lambda e: e["event"] == "ready", "ready")["port"]
+        outs = [fresh(work, "libtorrent%d" % i) for i in range(leechers)]
         start = time.monotonic()
-        for i in range(leechers):
-            out = fresh(work, "libtorrent%d" % i)
+        for out in outs:
             started.append((libtorrent({"torrent": torrent, "savePath": out, "connect": port, "lifetime": BOUND}), out))
         for leecher, _ in started:
             leecher.wait_for(lambda e: e["event"] == "finished", "finished")
@@ -293,8 +293,11 @@ def run_metadata(work, torrent, seed_dir, info_hash, args):
 
 
 def fresh(work, name):
+    """An empty download directory; first the previous download's dirty pages go to disk (sync), so no downloader
+    pays, in throttled writes and system time, for the writeback of the one before it."""
     path = os.path.join(work, name)
     shutil.rmtree(path, ignore_errors=True)
+    os.sync()
     os.makedirs(path)
     return path
 

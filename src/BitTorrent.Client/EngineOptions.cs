@@ -56,6 +56,13 @@ public sealed record EngineOptions
     /// <summary>How many hashing or disk operations run at once, over all torrents (default: one per core).</summary>
     public int DiskWorkers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Bytes of complete pieces one torrent may have waiting for their SHA-1 check and write (libtorrent's
+    /// <c>max_queued_disk_bytes</c>): past it the torrent sends no new requests until the disk catches up, so a disk
+    /// slower than the network bounds the memory a download holds instead of piling pieces up. Default 32 MiB.
+    /// </summary>
+    public long MaxQueuedDiskBytes { get; init; } = 32L * 1024 * 1024;
+
     /// <summary>Typed alerts kept for <see cref="ClientEngine.ReadAlertsAsync"/> before the oldest are dropped.</summary>
     public int AlertCapacity { get; init; } = 4096;
 

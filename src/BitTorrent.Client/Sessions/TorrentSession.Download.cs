@@ -14,6 +14,9 @@ public sealed partial class TorrentSession
     private const int SnubSeconds = 30;
 
     private readonly Dictionary<int, PieceBuffer> _buffers = [];
+
+    /// <summary>Bytes of complete pieces handed to the disk workers and not yet back (see <see cref="EngineOptions.MaxQueuedDiskBytes"/>).</summary>
+    private long _queuedDiskBytes;
     private long _downloadAllowance;
     private bool _waitingForAllowance;
     private readonly HashSet<PeerId> _bannedPeerIds = [];
@@ -123,7 +126,7 @@ public sealed partial class TorrentSession
     {
         if (_picker is not { } picker || _storage is null || !peer.Admitted || peer.Gone || _state != TorrentState.Downloading) return;
         int room = peer.QueueDepth - peer.InFlight;
-        if (room <= 0 || IsSnubbed(peer)) return;
+        if (room <= 0 || IsSnubbed(peer) || DiskBacklogged) return;
         var limiter = _engine.DownloadLimiter;
         if (!limiter.IsUnlimited)
         {
@@ -150,6 +153,9 @@ public sealed partial class TorrentSession
             return;
         }
     }
+
+    /// <summary>Pieces waiting for the disk are at <see cref="EngineOptions.MaxQueuedDiskBytes"/>: no new requests until one is back.</summary>
+    private bool DiskBacklogged => _queuedDiskBytes >= _engine.Options.MaxQueuedDiskBytes;
 
     /// <summary>Takes the bytes of one request from what this torrent already waited for, or from the engine's bucket.</summary>
     private bool TakeDownloadAllowance(int bytes)
@@ -255,6 +261,7 @@ public sealed partial class TorrentSession
     private void Verify(PieceBuffer buffer)
     {
         buffer.Sealed = true;
+        _queuedDiskBytes += buffer.Size;
         var info = _info!;
         var expected = info.GetPieceHash(buffer.Piece).ToArray();
         var storage = _storage!;
@@ -287,6 +294,8 @@ public sealed partial class TorrentSession
     {
         _buffers.Remove(buffer.Piece);
         buffer.Finish();
+        bool wasBacklogged = DiskBacklogged;
+        _queuedDiskBytes -= buffer.Size;
         if (_picker is not { } picker || _state is TorrentState.Stopped or TorrentState.Error) return;
         if (writeError is not null)
         {
@@ -308,6 +317,8 @@ public sealed partial class TorrentSession
             if (peer.Wire.AmInterested && peer.Pieces[buffer.Piece]) UpdateInterest(peer);
         }
         if (picker.IsFinished) OnDownloadFinished(downloadedNow: true);
+        else if (wasBacklogged && !DiskBacklogged)
+            foreach (var peer in _peers) FillRequests(peer); // the requests held back while the disk was behind
     }
 
     private void OnHashFailed(PieceBuffer buffer, PiecePicker picker)

@@ -15,6 +15,8 @@ internal sealed class SimulatedStorage : IPieceStorage
     private readonly List<ServedBlock> _served = [];
     private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopAnswering;
+    private volatile Task _writeGate = Task.CompletedTask;
+    private int _writesStarted;
 
     /// <summary>Storage that starts with the pieces for which <paramref name="initial"/> is true.</summary>
     public SimulatedStorage(SimulatedContent content, SimulatedNetwork network, Func<int, bool> initial)
@@ -56,12 +58,24 @@ internal sealed class SimulatedStorage : IPieceStorage
         }
     }
 
-    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    /// <summary>From now on every write waits until the returned source completes (a disk that has fallen behind).</summary>
+    public TaskCompletionSource HoldWrites()
     {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writeGate = gate.Task;
+        return gate;
+    }
+
+    /// <summary>Pieces whose write has started (including those held).</summary>
+    public int WritesStarted => Volatile.Read(ref _writesStarted);
+
+    public async ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writesStarted);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         _network.Touch();
         if (!_content.Matches((long)piece * _content.Info.PieceLength, data.Span)) CorruptWrites++;
         lock (_have) _have.Set(piece);
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken)

@@ -41,20 +41,23 @@ internal sealed class SimulatedSwarm : IAsyncDisposable
 
     /// <summary>
     /// Starts an engine whose storage holds the pieces <paramref name="initial"/> selects, adds the torrent with
-    /// <paramref name="configure"/>'s options and waits until the torrent accepts peers.
+    /// <paramref name="configure"/>'s options (the engine's with <paramref name="configureEngine"/>) and waits until the
+    /// torrent accepts peers.
     /// </summary>
-    public async Task<SimulatedPeer> AddPeerAsync(Func<int, bool> initial, Func<TorrentOptions, TorrentOptions>? configure = null)
+    public async Task<SimulatedPeer> AddPeerAsync(Func<int, bool> initial, Func<TorrentOptions, TorrentOptions>? configure = null,
+        Func<EngineOptions, EngineOptions>? configureEngine = null)
     {
         var endPoint = Network.NextEndPoint();
         var storage = new SimulatedStorage(Content, Network, initial);
-        var engine = await ClientEngine.StartAsync(new EngineOptions
+        var engineOptions = new EngineOptions
         {
             Transport = new SimulatedPeerTransport(Network, endPoint),
             EnableDht = false,
             TimeProvider = Network.Clock,
             StorageFactory = (_, _) => storage,
             LoggerFactory = Log,
-        });
+        };
+        var engine = await ClientEngine.StartAsync(configureEngine?.Invoke(engineOptions) ?? engineOptions);
         var alerts = new AlertWatcher(engine, _ => Network.Touch());
         var options = new TorrentOptions { SaveDirectory = "unused: the storage is in memory" };
         var session = await engine.AddAsync(Content.Torrent, configure?.Invoke(options) ?? options);
