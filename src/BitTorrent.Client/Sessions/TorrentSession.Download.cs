@@ -265,6 +265,7 @@ public sealed partial class TorrentSession
         var info = _info!;
         var expected = info.GetPieceHash(buffer.Piece).ToArray();
         var storage = _storage!;
+        Interlocked.Increment(ref _diskJobs);
         _ = Task.Run(async () =>
         {
             Exception? writeError = null;
@@ -272,6 +273,7 @@ public sealed partial class TorrentSession
             await _engine.DiskWorkers.WaitAsync().ConfigureAwait(false);
             try
             {
+                _stopping.Token.ThrowIfCancellationRequested(); // stopping: no check nor write of what waited for a worker
                 Span<byte> hash = stackalloc byte[20];
                 SHA1.HashData(buffer.Memory.Span, hash);
                 match = hash.SequenceEqual(expected);
@@ -287,6 +289,7 @@ public sealed partial class TorrentSession
                 _engine.DiskWorkers.Release();
             }
             _loop.Post(() => OnVerified(buffer, match, writeError));
+            DiskJobDone();
         });
     }
 

@@ -125,10 +125,24 @@ public sealed partial class TorrentSession
         });
     }
 
+    // Checks and writes of complete pieces not finished yet (disk workers). Closing the files waits for them: a write
+    // cannot be called back once the kernel has it, and files closed under it stayed open until it ended, after
+    // StopAsync had returned.
+    private int _diskJobs;
+    private int _closingStorage;
+    private readonly TaskCompletionSource _diskJobsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void DiskJobDone()
+    {
+        if (Interlocked.Decrement(ref _diskJobs) == 0 && Volatile.Read(ref _closingStorage) == 1) _diskJobsDone.TrySetResult();
+    }
+
     private async Task CloseStorageAsync()
     {
         if (_storage is not { } storage) return;
         _storage = null;
+        Interlocked.Exchange(ref _closingStorage, 1);
+        if (Volatile.Read(ref _diskJobs) > 0) await _diskJobsDone.Task.ConfigureAwait(false);
         SaveResume(storage);
         await _resumeWrite.ConfigureAwait(false);
         await storage.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 namespace BitTorrent.Client.Tests.Simulation;
 
-/// <summary>A disk slower than the network: the pieces waiting for it, and so the memory they hold, stay bounded.</summary>
+/// <summary>A disk slower than the network: the pieces waiting for it, and so the memory they hold, stay bounded, and
+/// stopping waits for the writes it has.</summary>
 [Collection(nameof(SimulationCollection))]
 public sealed class DiskBacklogSimulationTests
 {
@@ -29,5 +30,24 @@ public sealed class DiskBacklogSimulationTests
         disk.SetResult();
         Assert.True(await swarm.RunUntilCompleteAsync([leecher], TimeSpan.FromSeconds(120)), swarm.Describe());
         Assert.Equal(0, leecher.Storage.CorruptWrites);
+    }
+
+    [Fact]
+    public async Task Stopping_waits_for_the_piece_writes_in_flight_before_it_closes_the_files()
+    {
+        var content = SimulatedContent.Create([64 * 64 * 1024L], 64 * 1024, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false);
+        var seed = await swarm.AddSeedAsync();
+        var disk = leecher.Storage.HoldWrites();
+        leecher.Session.AddPeer(seed.EndPoint);
+        Assert.True(await swarm.Network.RunAsync(TimeSpan.FromSeconds(20), () => leecher.Storage.WritesStarted > 0), swarm.Describe());
+
+        var stop = leecher.Session.StopAsync().AsTask();
+        await swarm.Network.RunAsync(TimeSpan.FromSeconds(5));
+        Assert.False(stop.IsCompleted, "the torrent stopped with a piece write still held by the disk");
+        disk.SetResult();
+        await stop.WaitAsync(SimulatedSwarm.Bound);
+        Assert.False(leecher.Storage.DisposedDuringWrite, "the files were closed under a write");
     }
 }

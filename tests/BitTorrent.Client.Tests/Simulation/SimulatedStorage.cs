@@ -17,6 +17,7 @@ internal sealed class SimulatedStorage : IPieceStorage
     private volatile bool _stopAnswering;
     private volatile Task _writeGate = Task.CompletedTask;
     private int _writesStarted;
+    private int _writesInFlight;
 
     /// <summary>Storage that starts with the pieces for which <paramref name="initial"/> is true.</summary>
     public SimulatedStorage(SimulatedContent content, SimulatedNetwork network, Func<int, bool> initial)
@@ -69,10 +70,23 @@ internal sealed class SimulatedStorage : IPieceStorage
     /// <summary>Pieces whose write has started (including those held).</summary>
     public int WritesStarted => Volatile.Read(ref _writesStarted);
 
+    /// <summary>True when the storage was disposed while a write had not ended.</summary>
+    public bool DisposedDuringWrite { get; private set; }
+
     public async ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _writesStarted);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _writesInFlight);
+        try
+        {
+            // A write the disk has taken is not called back: the token is not watched while it is held.
+            await _writeGate.ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writesInFlight);
+        }
         _network.Touch();
         if (!_content.Matches((long)piece * _content.Info.PieceLength, data.Span)) CorruptWrites++;
         lock (_have) _have.Set(piece);
@@ -91,5 +105,9 @@ internal sealed class SimulatedStorage : IPieceStorage
 
     public ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _writesInFlight) > 0) DisposedDuringWrite = true;
+        return ValueTask.CompletedTask;
+    }
 }
