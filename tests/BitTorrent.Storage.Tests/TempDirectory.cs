@@ -41,9 +41,7 @@ internal sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
-        // Lazy: an engine disposed a moment ago may still hold a file open from a write it had started (seen in 2 of
-        // about 12 runs of the disk-full test); the mount goes away once that handle closes.
-        if (_mounted) Run("umount", "-l", Path);
+        if (_mounted) Run("umount", Path);
         Directory.Delete(Path, recursive: true);
     }
 
