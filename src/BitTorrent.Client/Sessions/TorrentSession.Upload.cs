@@ -99,7 +99,8 @@ public sealed partial class TorrentSession
 
     /// <summary>
     /// Tit-for-tat by the <see cref="Choker"/>: regular slots for the interested peers that give us the most (leeching)
-    /// or take the most (seeding), one optimistic unchoke rotated every 30 s; run every 10 s, at once for an interested peer when a slot is free, else on the next tick after an interest change.
+    /// or take the most (seeding), one optimistic unchoke rotated every 30 s; run every 10 s, at once for a newly
+    /// interested peer when a slot is free, and otherwise on the next tick after an interest change.
     /// </summary>
     private void Rechoke()
     {
