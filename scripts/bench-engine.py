@@ -18,7 +18,7 @@ With --leechers N it times a swarm instead: one seeder and N leechers started at
 seeder's address (they find each other through PEX) and seeding on after it completes; the figure is the time until
 the last leecher has every piece verified, all ours (`bt seed` and `bt get --seed`) against all libtorrent.
 
-Our side is `bt` published ReadyToRun for this machine (dotnet publish -r linux-x64 -p:PublishReadyToRun=true, into
+Our side is `bt` published Native AOT for this machine (dotnet publish -r linux-x64 -p:PublishAot=true, into
 artifacts/bt-<rid>), the fast way to install it that README describes; with --il it is the plain framework-dependent
 build instead (what `dotnet tool install` gives: every method compiled by the JIT at start).
 
@@ -45,21 +45,21 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEERS = os.path.join(ROOT, "tests", "interop-peers")
 CLI = os.path.join(ROOT, "src", "BitTorrent.Cli")
-BT = os.path.join(CLI, "bin", "Release", "net10.0", "bt.dll")
+BT = ["dotnet", os.path.join(CLI, "bin", "Release", "net10.0", "bt.dll")]  # the command that runs bt
 BOUND = 600  # seconds any one download may take
 
 
 def build_bt(il):
-    """Builds bt (ReadyToRun for this machine unless il) and points BT at it."""
+    """Builds bt (Native AOT for this machine unless il) and points BT at it."""
     global BT
     if il:
         subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", CLI], check=True, stdout=subprocess.DEVNULL)
         return
     rid = "linux-arm64" if platform.machine() in ("aarch64", "arm64") else "linux-x64"
     out = os.path.join(ROOT, "artifacts", "bt-" + rid)
-    subprocess.run(["dotnet", "publish", CLI, "-c", "Release", "-r", rid, "--self-contained", "false",
-                    "-p:PublishReadyToRun=true", "-o", out, "--nologo", "-v", "q"], check=True, stdout=subprocess.DEVNULL)
-    BT = os.path.join(out, "bt.dll")
+    subprocess.run(["dotnet", "publish", CLI, "-c", "Release", "-r", rid, "-p:PublishAot=true", "-o", out, "--nologo",
+                    "-v", "q"], check=True, stdout=subprocess.DEVNULL)
+    BT = [os.path.join(out, "bt")]
 
 
 def free_port():
@@ -115,11 +115,11 @@ def libtorrent(options):
 
 def ours(work, torrent, seed_dir):
     port = free_port()
-    seeder = Started(["dotnet", BT, "seed", torrent, "-d", seed_dir, "--port", str(port), "--no-dht", "--json"])
+    seeder = Started(BT + ["seed", torrent, "-d", seed_dir, "--port", str(port), "--no-dht", "--json"])
     try:
         seeder.wait_for(lambda e: e.get("event") == "seeding", "seeding")
         out = fresh(work, "ours")
-        result = measured(["dotnet", BT, "get", torrent, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht", "--json"])
+        result = measured(BT + ["get", torrent, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht", "--json"])
         return result, out
     finally:
         seeder.stop()
@@ -199,14 +199,14 @@ def start_opentracker(work, info_hash, port):
 
 def swarm_ours(work, torrent, seed_dir, leechers):
     port = free_port()
-    seeder = Started(["dotnet", BT, "seed", torrent, "-d", seed_dir, "--port", str(port), "--no-dht", "--json"])
+    seeder = Started(BT + ["seed", torrent, "-d", seed_dir, "--port", str(port), "--no-dht", "--json"])
     started = []
     try:
         seeder.wait_for(lambda e: e.get("event") == "seeding", "seeding")
         outs = [fresh(work, "ours%d" % i) for i in range(leechers)]
         start = time.monotonic()
         for out in outs:
-            started.append((Started(["dotnet", BT, "get", torrent, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht",
+            started.append((Started(BT + ["get", torrent, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht",
                                      "--seed", "--json"]), out))
         for leecher, _ in started:
             leecher.wait_for(lambda e: e.get("event") == "complete", "complete")
@@ -240,7 +240,7 @@ def run_swarm(work, torrent, seed_dir, data, args):
                    ("libtorrent: 1 + %d sessions" % args.leechers, swarm_libtorrent)]
     runs = {name: [] for name, _ in contestants}
     print("swarm: 1 seeder, %d leechers, %d MiB, %d rounds, %d cores, load %.1f, bt: %s"
-          % (args.leechers, args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "ReadyToRun"))
+          % (args.leechers, args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "Native AOT"))
     for round_ in range(args.rounds):
         for name, run in contestants:
             seconds, outs = run(work, torrent, seed_dir, args.leechers)
@@ -276,7 +276,7 @@ def run_metadata(work, torrent, seed_dir, info_hash, args):
                 if name == "libtorrent":
                     client = libtorrent({"magnet": magnet, "savePath": out, "connect": port, "lifetime": BOUND})
                 else:
-                    client = Started(["dotnet", BT, "get", magnet, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht", "--json"])
+                    client = Started(BT + ["get", magnet, "-o", out, "--peer", "127.0.0.1:%d" % port, "--no-dht", "--json"])
                 try:
                     client.wait_for(lambda e: e.get("event") == "metadata", "metadata")
                     runs[name].append(time.monotonic() - start)
@@ -309,7 +309,7 @@ def main():
     parser.add_argument("--skip-aria2", action="store_true")
     parser.add_argument("--leechers", type=int, default=0, help="time a swarm of this many leechers instead")
     parser.add_argument("--metadata", action="store_true", help="time a magnet link to metadata instead")
-    parser.add_argument("--il", action="store_true", help="run the plain IL build of bt, not the ReadyToRun one")
+    parser.add_argument("--il", action="store_true", help="run the plain IL build of bt (JIT), not the Native AOT one")
     args = parser.parse_args()
 
     build_bt(args.il)
@@ -326,7 +326,7 @@ def main():
         # The tracker URL is only for aria2 (it has no way to be given a peer); the info hash is the same without it.
         tracker_port = free_port()
         torrent = os.path.join(work, "data.torrent")
-        created = subprocess.run(["dotnet", BT, "create", data, "-o", torrent, "-t",
+        created = subprocess.run(BT + ["create", data, "-o", torrent, "-t",
                                   "http://127.0.0.1:%d/announce" % tracker_port, "--json"],
                                  check=True, capture_output=True, text=True).stdout
         info_hash = next(json.loads(l)["info_hash"] for l in created.splitlines() if '"info_hash"' in l)
@@ -344,7 +344,7 @@ def main():
         if not args.skip_aria2:
             contestants.append(("libtorrent -> aria2c", lambda: aria2(work, torrent, seed_dir, tracker_port, info_hash)))
         runs = {name: [] for name, _ in contestants}
-        print("%d MiB, %d rounds, %d cores, load %.1f, bt: %s" % (args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "ReadyToRun"))
+        print("%d MiB, %d rounds, %d cores, load %.1f, bt: %s" % (args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "Native AOT"))
         for round_ in range(args.rounds):
             for name, run in contestants:
                 (seconds, cpu, rss), out = run()

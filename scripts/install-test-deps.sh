@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh machine: the Debian packages of the real peers
-# (libtorrent's Python binding for the system python3, opentracker, aria2, Transmission) and the npm seed modules run under Node.
+# (libtorrent's Python binding for the system python3, opentracker, aria2, Transmission), clang for the Native AOT
+# build, and the npm seed modules run under Node.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -11,6 +12,9 @@ need_apt=()
 [ -x /usr/bin/aria2c ] || need_apt+=(aria2)
 [ -x /usr/bin/transmission-cli ] || need_apt+=(transmission-cli)
 [ -x /usr/bin/transmission-daemon ] || need_apt+=(transmission-daemon)
+# The Native AOT build of bt (a packaging test, the benchmarks) links with clang and zlib.
+[ -x /usr/bin/clang ] || need_apt+=(clang)
+[ -f /usr/include/zlib.h ] || need_apt+=(zlib1g-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-test-deps: installing ${need_apt[*]} from Debian"
   export DEBIAN_FRONTEND=noninteractive

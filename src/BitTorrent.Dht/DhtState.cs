@@ -9,8 +9,6 @@ namespace BitTorrent.Dht;
 /// </summary>
 public sealed class DhtState
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     /// <summary>The largest state file <see cref="LoadAsync"/> reads (16 MiB: far above a full table and full stores).</summary>
     public const long MaxFileSize = 16 * 1024 * 1024;
 
@@ -27,7 +25,7 @@ public sealed class DhtState
     public List<DhtStateItem> Items { get; set; } = [];
 
     /// <summary>Serializes to JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, DhtStateJson.Default.DhtState);
 
     /// <summary>
     /// Deserializes from JSON. Missing or null lists read as empty; damaged entries inside them are kept here and skipped
@@ -40,7 +38,7 @@ public sealed class DhtState
         DhtState? state;
         try
         {
-            state = JsonSerializer.Deserialize<DhtState>(json, JsonOptions);
+            state = JsonSerializer.Deserialize(json, DhtStateJson.Default.DhtState);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
         {
@@ -120,3 +118,8 @@ public sealed class DhtStateItem
     [JsonPropertyName("seq")]
     public long Sequence { get; set; }
 }
+
+/// <summary>The state document's JSON contract, generated at build time (no reflection, so trimmed and AOT builds keep it).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(DhtState))]
+internal sealed partial class DhtStateJson : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace BitTorrent.Cli.Output;
 
@@ -22,14 +23,10 @@ internal enum OutputMode
 /// </summary>
 internal class Reporter(OutputMode mode, TextWriter output, TextWriter error)
 {
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonTypeInfo<CliEvent> Json = (JsonTypeInfo<CliEvent>)new JsonSerializerOptions(CliJson.Default.Options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    }.GetTypeInfo(typeof(CliEvent));
 
     private readonly Lock _gate = new();
     private long _lastPlainProgress = long.MinValue;
@@ -95,3 +92,21 @@ internal class Reporter(OutputMode mode, TextWriter output, TextWriter error)
         return true;
     }
 }
+
+/// <summary>
+/// The events' JSON contract, generated at build time: snake_case names, NaN and infinities as names, and the value
+/// types a <see cref="DhtResultEvent"/> carries. No reflection at run time, so the Native AOT build writes the same lines.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DictionaryKeyPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(CliEvent))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(double))]
+internal sealed partial class CliJson : JsonSerializerContext;
