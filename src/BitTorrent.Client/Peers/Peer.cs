@@ -60,8 +60,24 @@ internal sealed class Peer(Wire.Wire wire, IPEndPoint endPoint, PeerSource sourc
     /// <summary>Our requests to the peer now in flight (their completions not yet handled by the loop).</summary>
     public int InFlight { get; set; }
 
-    /// <summary>How many requests we keep in flight to the peer.</summary>
+    /// <summary>
+    /// The most requests we keep in flight to the peer: one below its <c>reqq</c> (Transmission 3.00 advertises 512 and
+    /// rejects the 512th), at most 500; 16 when it sent none. How many we do keep is set by <see cref="Pipeline"/>.
+    /// </summary>
     public int QueueDepth { get; set; } = 16;
+
+    /// <summary>How many requests cover the time we want queued at the peer's measured rate.</summary>
+    public required RequestPipeline Pipeline { get; init; }
+
+    /// <summary>
+    /// Slow start: until <see cref="SlowStartEnds"/> the depth is at least this, which grows by one per block received
+    /// (doubling every round trip, as TCP's window does), because the rate meter averages over five seconds and
+    /// under-reads a new connection. 0 once slow start is over.
+    /// </summary>
+    public int SlowStartDepth { get; set; } = RequestPipelineOptions.DefaultMinOutstanding;
+
+    /// <summary>When slow start ends (the loop's clock): a meter window after the first block; 0 before any block.</summary>
+    public long SlowStartEnds { get; set; }
 
     /// <summary>Pieces the peer contributed to that failed the hash check.</summary>
     public int HashFailures { get; set; }

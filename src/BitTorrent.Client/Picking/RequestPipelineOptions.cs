@@ -7,7 +7,10 @@ public sealed record RequestPipelineOptions
     public TimeSpan QueueTime { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The fewest requests kept outstanding with an unchoked peer that is not snubbed (default 2).</summary>
-    public int MinOutstanding { get; init; } = 2;
+    public int MinOutstanding { get; init; } = DefaultMinOutstanding;
+
+    /// <summary>The default of <see cref="MinOutstanding"/>.</summary>
+    public const int DefaultMinOutstanding = 2;
 
     /// <summary>The most requests kept outstanding with one peer, whatever its <c>reqq</c> (default 500).</summary>
     public int MaxOutstanding { get; init; } = 500;

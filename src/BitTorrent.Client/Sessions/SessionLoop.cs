@@ -17,6 +17,7 @@ internal sealed class SessionLoop
     });
     private readonly Action<Exception> _onError;
     private readonly Task _run;
+    private int _backlog;
 
     public SessionLoop(Action<Exception> onError)
     {
@@ -27,8 +28,20 @@ internal sealed class SessionLoop
     /// <summary>Completes when the loop has ended (after <see cref="Complete"/> and the queued work).</summary>
     public Task Completion => _run;
 
+    /// <summary>
+    /// Work items posted and not yet finished, the one running included: zero exactly when the loop has nothing to do.
+    /// A deterministic simulation moves virtual time only while every loop is at zero.
+    /// </summary>
+    public int Backlog => Volatile.Read(ref _backlog);
+
     /// <summary>Queues <paramref name="work"/>; false once the loop is completing.</summary>
-    public bool Post(Action work) => _queue.Writer.TryWrite(work);
+    public bool Post(Action work)
+    {
+        Interlocked.Increment(ref _backlog);
+        if (_queue.Writer.TryWrite(work)) return true;
+        Interlocked.Decrement(ref _backlog);
+        return false;
+    }
 
     /// <summary>Runs <paramref name="work"/> on the loop and returns its result.</summary>
     public Task<T> InvokeAsync<T>(Func<T> work)
@@ -68,6 +81,10 @@ internal sealed class SessionLoop
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     _onError(ex);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _backlog);
                 }
             }
         }

@@ -10,6 +10,9 @@ public sealed partial class TorrentSession
     /// <summary>The most requests kept in flight to one peer (below libtorrent's 500 cap and Transmission's 511).</summary>
     private const int MaxQueueDepth = 500;
 
+    /// <summary>How long slow start lasts after a peer's first block: the wire's rate meter window.</summary>
+    private static readonly TimeSpan SlowStartLength = TimeSpan.FromSeconds(5);
+
     /// <summary>Seconds without a block before a peer with requests outstanding is snubbed.</summary>
     private const int SnubSeconds = 30;
 
@@ -125,7 +128,7 @@ public sealed partial class TorrentSession
     private void FillRequests(Peer peer)
     {
         if (_picker is not { } picker || _storage is null || !peer.Admitted || peer.Gone || _state != TorrentState.Downloading) return;
-        int room = peer.QueueDepth - peer.InFlight;
+        int room = TargetOutstanding(peer) - peer.InFlight;
         if (room <= 0 || IsSnubbed(peer) || DiskBacklogged) return;
         var limiter = _engine.DownloadLimiter;
         if (!limiter.IsUnlimited)
@@ -200,6 +203,23 @@ public sealed partial class TorrentSession
         });
     }
 
+    /// <summary>
+    /// How many requests to keep in flight to <paramref name="peer"/>: enough to cover the pipeline's queue time at its
+    /// measured download rate (libtorrent's request_queue_time, 3 s), and during slow start at least the slow-start
+    /// depth; never more than <see cref="Peer.QueueDepth"/>. A slow peer so holds a few seconds of blocks, not its whole
+    /// reqq: with reqq-deep queues a 256 KiB/s peer held single blocks of dozens of pieces that faster peers had finished.
+    /// </summary>
+    private int TargetOutstanding(Peer peer)
+    {
+        int target = peer.Pipeline.TargetOutstanding(peer.Wire.DownloadSpeed);
+        if (peer.SlowStartDepth > 0)
+        {
+            if (peer.SlowStartEnds != 0 && _time.GetTimestamp() >= peer.SlowStartEnds) peer.SlowStartDepth = 0;
+            else target = Math.Max(target, peer.SlowStartDepth);
+        }
+        return Math.Min(target, peer.QueueDepth);
+    }
+
     private void Request(Peer peer, BlockRequest block)
     {
         if (!_buffers.TryGetValue(block.Index, out var buffer))
@@ -250,6 +270,11 @@ public sealed partial class TorrentSession
             return;
         }
         peer.LastBlockTimestamp = _time.GetTimestamp();
+        if (peer.SlowStartDepth > 0)
+        {
+            peer.SlowStartDepth = Math.Min(peer.SlowStartDepth + 1, peer.QueueDepth);
+            if (peer.SlowStartEnds == 0) peer.SlowStartEnds = peer.LastBlockTimestamp + (long)(SlowStartLength.TotalSeconds * _time.TimestampFrequency);
+        }
         var receipt = picker.OnBlockReceived(handle, block);
         foreach (var other in receipt.Cancel)
             if (_byHandle.TryGetValue(other, out var duplicate)) duplicate.Wire.Cancel(block.Index, block.Begin, block.Length);

@@ -77,7 +77,7 @@ public sealed partial class TorrentSession
             var ours = MseConnector.BitTorrentHandshake(InfoHash, _engine.PeerId, OurExtensions);
             var wire = await _engine.Transport.ConnectAsync(endPoint, InfoHash, ours, _engine.CreateWireOptions(_info?.PieceCount), timeout.Token)
                 .ConfigureAwait(false);
-            peer = new Peer(wire, endPoint, source, PeerDirection.Outgoing) { ListenEndPoint = endPoint };
+            peer = new Peer(wire, endPoint, source, PeerDirection.Outgoing) { ListenEndPoint = endPoint, Pipeline = new RequestPipeline(_time) };
             // A close completes the wait with null, not an exception: a wait given up (the torrent stopped, the timeout)
             // leaves nobody to observe the task, and a faulted one would surface as an unobserved task exception.
             var handshake = new TaskCompletionSource<HandshakeEventArgs?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -125,7 +125,7 @@ public sealed partial class TorrentSession
             wire.Close(WireCloseReason.LocalEnd, "not accepting peers");
             return;
         }
-        var peer = new Peer(wire, remote, PeerSource.Incoming, PeerDirection.Incoming);
+        var peer = new Peer(wire, remote, PeerSource.Incoming, PeerDirection.Incoming) { Pipeline = new RequestPipeline(_time) };
         Attach(peer);
         wire.Handshake(InfoHash, _engine.PeerId, OurExtensions);
         if (!_loop.Post(() => Admit(peer, handshake)))
@@ -260,7 +260,11 @@ public sealed partial class TorrentSession
             _candidates.MarkConnected(peer.ListenEndPoint, PeerSource.Incoming);
             if (peer.Admitted) ShareWithPex(peer.ListenEndPoint, add: true);
         }
-        if (handshake.Reqq is long reqq) peer.QueueDepth = (int)Math.Clamp(reqq - 1, 1, MaxQueueDepth);
+        if (handshake.Reqq is long reqq)
+        {
+            peer.QueueDepth = (int)Math.Clamp(reqq - 1, 1, MaxQueueDepth);
+            peer.Pipeline.PeerRequestQueue = (int)Math.Clamp(reqq, 2, MaxQueueDepth + 1);
+        }
         if (peer.Pex is { PeerSupported: true } pex && !pex.IsStarted)
         {
             pex.Start();

@@ -111,6 +111,9 @@ public sealed partial class TorrentSession
         await _stopped.Task.ConfigureAwait(false);
     }
 
+    /// <summary>Work items waiting on or running in the torrent's loop (the simulation's quiet signal).</summary>
+    internal int LoopBacklog => _loop.Backlog;
+
     internal void Start(IReadOnlyList<IPEndPoint> magnetPeers)
     {
         _loop.Post(() =>
