@@ -12,6 +12,7 @@ public sealed partial class Wire
     private bool _servePosted;
     private readonly Action<PendingRequest> _returnRequest;
     private int _sentRequests;
+    private int _sendScanFrom; // every request in _requests before this index has been sent
     private int _peerQueueLimit;
     private TimeSpan _requestTimeout;
     private ITimer? _timeoutTimer;
@@ -182,8 +183,7 @@ public sealed partial class Wire
                 var request = _requests[i];
                 if (request.Block.Index != pieceIndex) continue;
                 (failed ??= []).Add(request);
-                if (request.Sent) _sentRequests--;
-                _requests.RemoveAt(i--);
+                RemoveRequestAt(i--);
             }
             if (failed is not null) { Progress(); SendQueuedRequests(); }
         }
@@ -200,12 +200,8 @@ public sealed partial class Wire
             int at = _requests.IndexOf(request);
             removed = at >= 0;
             if (!removed) return;
-            _requests.RemoveAt(at);
-            if (request.Sent)
-            {
-                _sentRequests--;
-                if (!_closed) SendBlock(MessageId.Cancel, request.Block);
-            }
+            RemoveRequestAt(at);
+            if (request.Sent && !_closed) SendBlock(MessageId.Cancel, request.Block);
             SendQueuedRequests();
         }
         request.Fail(new WireRequestException(WireRequestFailure.Cancelled, request.Block));
@@ -221,6 +217,7 @@ public sealed partial class Wire
             failed = [.. _requests];
             _requests.Clear();
             _sentRequests = 0;
+            _sendScanFrom = 0;
             StopRequestTimer();
         }
         for (int i = failed.Length - 1; i >= 0; i--) failed[i].Fail(new WireRequestException(failure, failed[i].Block), onEventLoop: true);
@@ -232,8 +229,7 @@ public sealed partial class Wire
         {
             var request = _requests[i];
             if (request.Block != block || (sentOnly && !request.Sent)) continue;
-            _requests.RemoveAt(i);
-            if (request.Sent) _sentRequests--;
+            RemoveRequestAt(i);
             return request;
         }
         return null;
@@ -243,15 +239,34 @@ public sealed partial class Wire
     private void SendQueuedRequests()
     {
         if (_closed || _sentRequests >= _peerQueueLimit || _sentRequests == _requests.Count) return;
-        foreach (var request in _requests)
+        // From the first request not yet sent, not from the start: with a few hundred in flight a scan from the start
+        // per new request was 3 % of a 1 GiB download's CPU. The scan start moves past requests as they are sent, and
+        // stops at one held back (choked, not allowed fast) so that it goes out first once it may.
+        bool allSentSoFar = true;
+        for (int i = _sendScanFrom; i < _requests.Count && _sentRequests < _peerQueueLimit; i++)
         {
-            if (_sentRequests >= _peerQueueLimit) break;
-            if (request.Sent) continue;
-            if (PeerChoking && !(HasFast && _peerAllowedFastSet.Contains(request.Block.Index))) continue;
-            request.Sent = true;
-            _sentRequests++;
-            SendBlock(MessageId.Request, request.Block);
+            var request = _requests[i];
+            if (!request.Sent)
+            {
+                if (PeerChoking && !(HasFast && _peerAllowedFastSet.Contains(request.Block.Index)))
+                {
+                    allSentSoFar = false;
+                    continue;
+                }
+                request.Sent = true;
+                _sentRequests++;
+                SendBlock(MessageId.Request, request.Block);
+            }
+            if (allSentSoFar) _sendScanFrom = i + 1;
         }
+    }
+
+    /// <summary>Removes the request at <paramref name="index"/>, keeping the counts and the send scan's start. Caller holds the lock.</summary>
+    private void RemoveRequestAt(int index)
+    {
+        if (_requests[index].Sent) _sentRequests--;
+        _requests.RemoveAt(index);
+        if (index < _sendScanFrom) _sendScanFrom--;
     }
 
     private void OnPiece(int index, int begin, ReadOnlySequence<byte> data)
@@ -381,8 +396,7 @@ public sealed partial class Wire
                 return;
             }
             oldest = _requests[0];
-            _requests.RemoveAt(0);
-            if (oldest.Sent) _sentRequests--;
+            RemoveRequestAt(0);
             SendQueuedRequests();
             ArmRequestTimer();
         }

@@ -229,6 +229,47 @@ public class RequestTests
 
 
     [Fact]
+    public async Task Requests_held_back_by_reqq_go_out_in_order_once_each_around_cancels()
+    {
+        await using var pair = WirePair.Create(optionsB: new WireOptions { MaxPeerRequests = 3 });
+        var seen = new List<int>();
+        var answers = new Dictionary<int, TaskCompletionSource<ReadOnlyMemory<byte>>>();
+        var arrived = new Dictionary<int, TaskCompletionSource>();
+        for (int i = 0; i < 6; i++)
+        {
+            answers[i] = new TaskCompletionSource<ReadOnlyMemory<byte>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrived[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        pair.B.RequestHandler = (block, _) =>
+        {
+            lock (seen) seen.Add(block.Index);
+            arrived[block.Index].TrySetResult();
+            return new ValueTask<ReadOnlyMemory<byte>>(answers[block.Index].Task);
+        };
+        await pair.HandshakeAsync();
+        await UnchokedAsync(pair);
+        var requests = Enumerable.Range(0, 6).Select(i => pair.A.RequestAsync(i, 0, 4).AsTask()).ToArray();
+        await Task.WhenAll(arrived[0].Task, arrived[1].Task).Within();
+
+        pair.A.Cancel(1, 0, 4); // in flight: the next held-back request (2) takes its place
+        await arrived[2].Task.Within();
+        pair.A.Cancel(4, 0, 4); // held back: never sent
+        answers[0].SetResult(new byte[4]);
+        await requests[0].Within();
+        await arrived[3].Task.Within();
+        answers[2].SetResult(new byte[4]);
+        await requests[2].Within();
+        await arrived[5].Task.Within();
+        answers[3].SetResult(new byte[4]);
+        answers[5].SetResult(new byte[4]);
+        await Task.WhenAll(requests[3], requests[5]).Within();
+
+        lock (seen) Assert.Equal([0, 1, 2, 3, 5], seen);
+        Assert.Equal(WireRequestFailure.Cancelled, (await Assert.ThrowsAsync<WireRequestException>(() => requests[4].Within())).Failure);
+        Assert.Empty(pair.A.Requests);
+    }
+
+    [Fact]
     public async Task Timeout_fails_the_oldest_request_each_period_and_keeps_the_wire()
     {
         var time = new FakeTimeProvider();

@@ -130,6 +130,9 @@ public sealed partial class TorrentSession
     // StopAsync had returned.
     private int _diskJobs;
     private int _closingStorage;
+
+    /// <summary>One piece write of this torrent at a time (see <see cref="Verify"/>).</summary>
+    private readonly SemaphoreSlim _writeTurn = new(1, 1);
     private readonly TaskCompletionSource _diskJobsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void DiskJobDone()
