@@ -5,7 +5,8 @@ Usage: scripts/bench-engine.py [--size-mib 1024] [--rounds 3] [--skip-aria2] [--
        scripts/bench-engine.py --leechers 16 [--size-mib 256] [--rounds 3]      (the swarm benchmark, below)
        scripts/bench-engine.py --metadata [--rounds 5]                          (magnet to metadata, below)
 
-Each round runs, one after the other on the same file and the same .torrent (piece length chosen by `bt create`):
+Each round runs, one after the other (the order rotating from round to round) on the same file and the same .torrent
+(piece length chosen by `bt create`):
   bt seed -> bt get                    our CLI, the downloader dialling the seeder (--peer), no DHT
   libtorrent -> libtorrent             python3-libtorrent 2.0, tests/interop-peers/engine-libtorrent.py, same settings
   libtorrent -> aria2c                 aria2 1.36 learns the seeder from a loopback opentracker (it has no --peer)
@@ -346,7 +347,10 @@ def main():
         runs = {name: [] for name, _ in contestants}
         print("%d MiB, %d rounds, %d cores, load %.1f, bt: %s" % (args.size_mib, args.rounds, os.cpu_count(), os.getloadavg()[0], "IL build" if args.il else "Native AOT"))
         for round_ in range(args.rounds):
-            for name, run in contestants:
+            # The order rotates each round, so that no contestant always follows the same one: on this VM a download
+            # right after libtorrent's spent 1.5-2 s more kernel time writing into the page cache than one right after
+            # ours (BENCHMARKS.md), and libtorrent's own time did not depend on what ran before it.
+            for name, run in contestants[round_ % len(contestants):] + contestants[:round_ % len(contestants)]:
                 (seconds, cpu, rss), out = run()
                 if not filecmp.cmp(data, os.path.join(out, "data.bin"), shallow=False):
                     raise RuntimeError("%s: the download differs from the source" % name)
