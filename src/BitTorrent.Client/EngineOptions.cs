@@ -53,7 +53,10 @@ public sealed record EngineOptions
     /// <c>stop_tracker_timeout</c>); the torrent stops either way.</summary>
     public TimeSpan TrackerStopTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How many hashing or disk operations run at once, over all torrents (default: one per core).</summary>
+    /// <summary>
+    /// How many SHA-1 checks of downloaded pieces run at once, over all torrents (default: one per core). Writes are not
+    /// counted here: each torrent writes its verified pieces one at a time.
+    /// </summary>
     public int DiskWorkers { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
