@@ -1,4 +1,5 @@
 using System.Net;
+using BitTorrent.Storage;
 
 namespace BitTorrent.Client;
 
@@ -13,6 +14,16 @@ public sealed record TorrentOptions
 
     /// <summary>The indices of the files to download (in the torrent's file order); null selects every file.</summary>
     public IReadOnlyCollection<int>? SelectedFiles { get; init; }
+
+    /// <summary>
+    /// One priority per file, in the torrent's file order (libtorrent's file priorities): <see cref="FilePriority.Skip"/>
+    /// files are neither downloaded nor created; of the others, every piece of a higher-priority file is requested before
+    /// any piece of a lower one (a piece shared by two files takes the higher). Null: every file
+    /// <see cref="FilePriority.Normal"/>. Files left out of <see cref="SelectedFiles"/> are skipped whatever their entry.
+    /// A list that does not have one entry per file fails the torrent when its files are known (at once from a .torrent,
+    /// after the metadata from a magnet link).
+    /// </summary>
+    public IReadOnlyList<FilePriority>? FilePriorities { get; init; }
 
     /// <summary>Download pieces in order (for streaming) instead of rarest first.</summary>
     public bool Sequential { get; init; }

@@ -102,19 +102,26 @@ public sealed partial class PiecePicker
         return n;
     }
 
+    /// <summary>A random piece the peer has, from the highest priority it can serve: priorities order even the first pieces.</summary>
     private int PickRandom(PeerHandle peer, PickerPeer state, Span<BlockRequest> destination)
     {
         int n = 0;
-        while (n < destination.Length && _order.Count > 0)
+        for (int priority = MaxPriority; priority >= 1 && n < destination.Length; priority--)
         {
-            int count = _order.Count, start = _random.Next(count), found = -1;
-            for (int i = 0; i < count && found < 0; i++)
+            while (n < destination.Length)
             {
-                int piece = _order[(start + i) % count];
-                if (state.Has(piece)) found = piece;
+                int from = _order.BucketStart(PieceOrder.Key(priority, 0));
+                int count = _order.BucketStart(PieceOrder.Key(priority, PieceOrder.AvailabilityLevels - 1) + 1) - from;
+                if (count == 0) break;
+                int start = _random.Next(count), found = -1;
+                for (int i = 0; i < count && found < 0; i++)
+                {
+                    int piece = _order[from + (start + i) % count];
+                    if (state.Has(piece)) found = piece;
+                }
+                if (found < 0) break;
+                n += StartAndTake(found, peer, state, destination[n..]); // the piece leaves the candidates
             }
-            if (found < 0) break;
-            n += StartAndTake(found, peer, state, destination[n..]);
         }
         return n;
     }

@@ -9,9 +9,7 @@ internal sealed class FilePieceStorage(TorrentInfo info, TorrentOptions options)
 {
     private readonly TorrentStorage _storage = new(info, options.SaveDirectory, new StorageOptions
     {
-        FilePriorities = options.SelectedFiles is { } selected
-            ? [.. Enumerable.Range(0, info.Files.Count).Select(f => selected.Contains(f) ? FilePriority.Normal : FilePriority.Skip)]
-            : null,
+        FilePriorities = FileSelection.FilePriorities(info, options),
     });
 
     private string ResumePath => options.ResumeFilePath ?? Path.Combine(options.SaveDirectory, $".{info.InfoHash}.resume");

@@ -305,7 +305,15 @@ public sealed partial class TorrentSession
                 match = await HashAsync(buffer, expected).ConfigureAwait(false);
                 if (match)
                 {
-                    await _writeTurn.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _writeTurnWaiters);
+                    try
+                    {
+                        await _writeTurn.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _writeTurnWaiters);
+                    }
                     try
                     {
                         await storage.WritePieceAsync(buffer.Piece, buffer.Memory, _stopping.Token).ConfigureAwait(false);

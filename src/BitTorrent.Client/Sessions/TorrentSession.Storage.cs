@@ -42,7 +42,7 @@ public sealed partial class TorrentSession
         }
         _storage = storage;
         var picker = new PiecePicker(info.PieceCount, info.PieceLength, info.TotalLength) { Sequential = Options.Sequential };
-        if (Options.SelectedFiles is { } selected) picker.SetPiecePriorities(FilePriorities(info, selected));
+        if (FileSelection.FilePriorities(info, Options) is { } files) picker.SetPiecePriorities(FileSelection.PiecePriorities(info, files));
         _picker = picker;
         _servable = new bool[info.PieceCount];
         _have = new BitField(info.PieceCount);
@@ -76,18 +76,6 @@ public sealed partial class TorrentSession
     }
 
     /// <summary>Priority 0 for the pieces only of unselected files, the default for the rest.</summary>
-    private static byte[] FilePriorities(TorrentInfo info, IReadOnlyCollection<int> selected)
-    {
-        var priorities = new byte[info.PieceCount];
-        for (int f = 0; f < info.Files.Count; f++)
-        {
-            if (!selected.Contains(f) || info.Files[f].Length == 0) continue;
-            var (first, count) = info.GetPieceRange(f);
-            priorities.AsSpan(first, count).Fill(PiecePicker.DefaultPriority);
-        }
-        return priorities;
-    }
-
     /// <summary>Our pieces to a newly admitted peer: a bitfield, or have-all / have-none with Fast.</summary>
     private void SendPieces(Peer peer)
     {
@@ -133,6 +121,13 @@ public sealed partial class TorrentSession
 
     /// <summary>One piece write of this torrent at a time (see <see cref="Verify"/>).</summary>
     private readonly SemaphoreSlim _writeTurn = new(1, 1);
+    private int _writeTurnWaiters;
+
+    /// <summary>
+    /// Checks and writes of complete pieces that are running or can run: not waiting for this torrent's write turn.
+    /// With the loop's backlog, the simulation's quiet signal: a job a busy machine preempted is otherwise invisible.
+    /// </summary>
+    internal int DiskJobsRunnable => Volatile.Read(ref _diskJobs) - Volatile.Read(ref _writeTurnWaiters);
     private readonly TaskCompletionSource _diskJobsDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void DiskJobDone()

@@ -1,3 +1,4 @@
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 
 namespace BitTorrent.Client.Tests.Simulation;
@@ -116,6 +117,31 @@ public sealed class PickingSimulationTests
         Assert.Empty(requested.Intersect(skippedOnly));
         Assert.True(wanted.SetEquals(requested), $"requested: {string.Join(", ", requested.Order())}");
         Assert.All(wanted, p => Assert.True(leecher.Storage.Has(p), $"piece {p} missing"));
+        Assert.Equal(1.0, leecher.Session.Progress);
+    }
+
+    [Fact]
+    public async Task Pieces_of_a_high_priority_file_are_all_requested_before_any_of_a_low_one_and_skipped_files_never()
+    {
+        const int PieceLength = 64 * 1024;
+        // File 0 (low) has pieces 0..15 and shares piece 16 with file 1 (high: 16..47), which shares piece 48 with
+        // file 2 (normal: 48..63); file 3 (skipped) lies in pieces 64..71 alone.
+        var content = SimulatedContent.Create([16L * PieceLength + 10_000, 32L * PieceLength, 16L * PieceLength - 10_000, 8L * PieceLength],
+            PieceLength, isPrivate: true);
+        await using var swarm = new SimulatedSwarm(content);
+        var leecher = await swarm.AddPeerAsync(_ => false,
+            o => o with { FilePriorities = [FilePriority.Low, FilePriority.High, FilePriority.Normal, FilePriority.Skip] });
+        var seed = await swarm.AddSeedAsync();
+        swarm.Network.SetRate(seed.EndPoint, leecher.EndPoint, 1024 * 1024);
+        leecher.Session.AddPeer(seed.EndPoint);
+
+        Assert.True(await swarm.RunUntilCompleteAsync([leecher], Limit), swarm.Describe());
+
+        var order = FirstRequests(swarm.Network.MessagesOf(MessageId.Request, leecher.EndPoint));
+        int Rank(int piece) => piece is >= 16 and <= 48 ? 0 : piece > 48 ? 1 : 2; // high (with the shared ones), normal, low
+        Assert.Equal(Enumerable.Range(0, 64), order.Order());
+        Assert.True(order.Select(Rank).SequenceEqual(order.Select(Rank).Order()), $"first requests: {string.Join(", ", order)}");
+        Assert.All(Enumerable.Range(64, 8), p => Assert.False(leecher.Storage.Has(p), $"piece {p} of the skipped file"));
         Assert.Equal(1.0, leecher.Session.Progress);
     }
 

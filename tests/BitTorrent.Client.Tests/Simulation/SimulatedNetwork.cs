@@ -18,7 +18,7 @@ internal sealed class SimulatedNetwork
     private readonly object _gate = new();
     private readonly Dictionary<IPEndPoint, SimulatedPeerTransport> _listeners = [];
     private readonly List<SimulatedLink> _links = [];
-    private readonly List<TorrentSession> _sessions = [];
+    private readonly List<(TorrentSession Session, SimulatedStorage Storage)> _sessions = [];
     private readonly Dictionary<(IPAddress, IPAddress), long> _rates = [];
     private readonly List<TappedMessage> _messages = [];
     private readonly List<string> _connections = [];
@@ -149,19 +149,21 @@ internal sealed class SimulatedNetwork
     }
 
     /// <summary>
-    /// A torrent's loop has work queued or running. A loop item that a busy machine preempted is invisible to the other
-    /// checks (it is neither activity nor pending pool work), and time must not move past it: under CPU load the clock
-    /// once ran 7.7 s ahead of a leecher's loop, which then saw every rate window of that span as empty.
+    /// A torrent's loop has work queued or running, or a piece check or write is running or can run. Work a busy machine
+    /// preempted is invisible to the other checks (it is neither activity nor pending pool work), and time must not move
+    /// past it: under CPU load the clock once ran 7.7 s ahead of a leecher's loop, which then saw every rate window of
+    /// that span as empty, and another run spent the disk test's 120 virtual seconds while its piece writes waited for
+    /// the CPU.
     /// </summary>
     private bool AnyLoopBusy()
     {
-        lock (_gate) return _sessions.Any(s => s.LoopBacklog > 0);
+        lock (_gate) return _sessions.Any(s => s.Session.LoopBacklog > 0 || s.Session.DiskJobsRunnable > s.Storage.HeldWrites);
     }
 
-    /// <summary>A torrent whose loop <see cref="SettleAsync"/> waits for.</summary>
-    internal void Watch(TorrentSession session)
+    /// <summary>A torrent whose loop and disk jobs <see cref="SettleAsync"/> waits for (writes its storage holds excepted).</summary>
+    internal void Watch(TorrentSession session, SimulatedStorage storage)
     {
-        lock (_gate) _sessions.Add(session);
+        lock (_gate) _sessions.Add((session, storage));
     }
 
     /// <summary>Something happened (the quiet detection restarts).</summary>

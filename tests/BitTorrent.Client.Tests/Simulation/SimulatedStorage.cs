@@ -18,6 +18,7 @@ internal sealed class SimulatedStorage : IPieceStorage
     private volatile Task _writeGate = Task.CompletedTask;
     private int _writesStarted;
     private int _writesInFlight;
+    private int _writesHeld;
 
     /// <summary>Storage that starts with the pieces for which <paramref name="initial"/> is true.</summary>
     public SimulatedStorage(SimulatedContent content, SimulatedNetwork network, Func<int, bool> initial)
@@ -67,6 +68,9 @@ internal sealed class SimulatedStorage : IPieceStorage
         return gate;
     }
 
+    /// <summary>Writes waiting for <see cref="HoldWrites"/>'s source (the engine is not busy with them).</summary>
+    public int HeldWrites => Volatile.Read(ref _writesHeld);
+
     /// <summary>Pieces whose write has started (including those held).</summary>
     public int WritesStarted => Volatile.Read(ref _writesStarted);
 
@@ -78,6 +82,8 @@ internal sealed class SimulatedStorage : IPieceStorage
         cancellationToken.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _writesStarted);
         Interlocked.Increment(ref _writesInFlight);
+        bool held = !_writeGate.IsCompleted;
+        if (held) Interlocked.Increment(ref _writesHeld);
         try
         {
             // A write the disk has taken is not called back: the token is not watched while it is held.
@@ -85,6 +91,7 @@ internal sealed class SimulatedStorage : IPieceStorage
         }
         finally
         {
+            if (held) Interlocked.Decrement(ref _writesHeld);
             Interlocked.Decrement(ref _writesInFlight);
         }
         _network.Touch();

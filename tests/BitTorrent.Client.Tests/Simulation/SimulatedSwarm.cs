@@ -61,7 +61,7 @@ internal sealed class SimulatedSwarm : IAsyncDisposable
         var alerts = new AlertWatcher(engine, _ => Network.Touch());
         var options = new TorrentOptions { SaveDirectory = "unused: the storage is in memory" };
         var session = await engine.AddAsync(Content.Torrent, configure?.Invoke(options) ?? options);
-        Network.Watch(session);
+        Network.Watch(session, storage);
         await alerts.WaitForAsync(a => a is StateChangedAlert { State: TorrentState.Downloading }).WaitAsync(Bound);
         var peer = new SimulatedPeer(engine, session, storage, endPoint, alerts);
         _peers.Add(peer);
