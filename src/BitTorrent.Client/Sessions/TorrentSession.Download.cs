@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging;
 
