@@ -68,6 +68,16 @@ internal sealed class PeerCandidates(TimeProvider time)
         entry.NotBefore = time.GetTimestamp() + (long)(Math.Min(backoff.TotalSeconds, MaxBackoff.TotalSeconds) * time.TimestampFrequency);
     }
 
+    /// <summary>
+    /// Addresses whose connection ended without a failure may be dialled at once (a finished torrent that wants more:
+    /// the seeds it left on completion are the peers it needs). Failed addresses keep their backoff.
+    /// </summary>
+    public void EndPauses()
+    {
+        foreach (var entry in _entries.Values)
+            if (entry.Failures == 0) entry.NotBefore = 0;
+    }
+
     /// <summary>Never dial <paramref name="endPoint"/> again.</summary>
     public void Ban(IPEndPoint endPoint)
     {

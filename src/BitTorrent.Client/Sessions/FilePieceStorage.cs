@@ -33,5 +33,9 @@ internal sealed class FilePieceStorage(TorrentInfo info, TorrentOptions options)
         _storage.SaveResumeDataAsync(ResumePath, have, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask SetFilePriorityAsync(int file, FilePriority priority, CancellationToken cancellationToken) =>
+        _storage.SetFilePriorityAsync(file, priority, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _storage.DisposeAsync();
 }

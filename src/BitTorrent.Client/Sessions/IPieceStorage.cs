@@ -1,3 +1,4 @@
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 
 namespace BitTorrent.Client;
@@ -19,4 +20,10 @@ internal interface IPieceStorage : IAsyncDisposable
 
     /// <summary>Writes the resume data: the verified pieces and the files' sizes and times.</summary>
     ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets a file's priority; a skipped file that becomes wanted is created with what the part file kept of it. The
+    /// caller writes no piece meanwhile.
+    /// </summary>
+    ValueTask SetFilePriorityAsync(int file, FilePriority priority, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 
 namespace BitTorrent.Client.Tests.Simulation;
@@ -109,6 +110,9 @@ internal sealed class SimulatedStorage : IPieceStorage
     }
 
     public BitField FindLostPieces() => new(_content.Info.PieceCount);
+
+    /// <summary>Every piece is kept in memory whatever its files' priorities: nothing to create or move.</summary>
+    public ValueTask SetFilePriorityAsync(int file, FilePriority priority, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
