@@ -76,7 +76,6 @@ public sealed partial class TorrentSession
         ConnectMore();
     }
 
-    /// <summary>Priority 0 for the pieces only of unselected files, the default for the rest.</summary>
     /// <summary>Our pieces to a newly admitted peer: a bitfield, or have-all / have-none with Fast.</summary>
     private void SendPieces(Peer peer)
     {
