@@ -1,3 +1,4 @@
+using BitTorrent.Metainfo;
 using BitTorrent.Storage;
 
 namespace BitTorrent.Client;
@@ -33,16 +34,11 @@ public sealed partial class TorrentSession
         try
         {
             // A file that stops being skipped is created and filled from the part file: no piece write meanwhile.
-            await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            await InWriteTurnAsync(async () =>
             {
                 for (int f = 0; f < files.Length; f++)
                     await storage.SetFilePriorityAsync(f, files[f], cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeTurn.Release();
-            }
+            }, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -51,11 +47,9 @@ public sealed partial class TorrentSession
         await _loop.InvokeAsync(() => ApplyFilePriorities(files)).ConfigureAwait(false);
     }
 
-    /// <summary>On the loop: the picker, the wanted bytes and the state follow new file priorities.</summary>
-    private bool ApplyFilePriorities(FilePriority[] files)
+    /// <summary>Bytes of the pieces the picker wants, and of those among them we have verified.</summary>
+    private (long Wanted, long Verified) CountWanted(PiecePicker picker, TorrentInfo info)
     {
-        if (_picker is not { } picker || _info is not { } info || _state is TorrentState.Stopped or TorrentState.Error) return false;
-        picker.SetPiecePriorities(FileSelection.PiecePriorities(info, files));
         long wanted = 0, verified = 0;
         for (int p = 0; p < info.PieceCount; p++)
         {
@@ -63,6 +57,15 @@ public sealed partial class TorrentSession
             wanted += info.GetPieceSize(p);
             if (_have[p]) verified += info.GetPieceSize(p);
         }
+        return (wanted, verified);
+    }
+
+    /// <summary>On the loop: the picker, the wanted bytes and the state follow new file priorities.</summary>
+    private bool ApplyFilePriorities(FilePriority[] files)
+    {
+        if (_picker is not { } picker || _info is not { } info || _state is TorrentState.Stopped or TorrentState.Error) return false;
+        picker.SetPiecePriorities(FileSelection.PiecePriorities(info, files));
+        var (wanted, verified) = CountWanted(picker, info);
         Interlocked.Exchange(ref _wantedBytes, wanted);
         Interlocked.Exchange(ref _bytesVerified, verified);
         Volatile.Write(ref _progress, wanted == 0 ? 1 : (double)verified / wanted);

@@ -47,10 +47,7 @@ public sealed partial class TorrentSession
         _picker = picker;
         _servable = new bool[info.PieceCount];
         _have = new BitField(info.PieceCount);
-        long wanted = 0;
-        for (int p = 0; p < info.PieceCount; p++)
-            if (picker.GetPiecePriority(p) != 0) wanted += info.GetPieceSize(p);
-        Interlocked.Exchange(ref _wantedBytes, wanted);
+        Interlocked.Exchange(ref _wantedBytes, CountWanted(picker, info).Wanted);
         _wantedKnown = true;
         for (int p = 0; p < info.PieceCount; p++)
         {
@@ -135,25 +132,8 @@ public sealed partial class TorrentSession
             {
                 match = await HashAsync(buffer, expected).ConfigureAwait(false);
                 if (match)
-                {
-                    Interlocked.Increment(ref _writeTurnWaiters);
-                    try
-                    {
-                        await _writeTurn.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Interlocked.Decrement(ref _writeTurnWaiters);
-                    }
-                    try
-                    {
-                        await storage.WritePieceAsync(buffer.Piece, buffer.Memory, _stopping.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        _writeTurn.Release();
-                    }
-                }
+                    await InWriteTurnAsync(() => storage.WritePieceAsync(buffer.Piece, buffer.Memory, _stopping.Token).AsTask(), _stopping.Token)
+                        .ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -162,6 +142,31 @@ public sealed partial class TorrentSession
             _loop.Post(() => OnVerified(buffer, match, writeError));
             DiskJobDone();
         });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in this torrent's write turn: one piece write or file change at a time. While it waits
+    /// for the turn it is not counted in <see cref="DiskJobsRunnable"/>.
+    /// </summary>
+    private async Task InWriteTurnAsync(Func<Task> work, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writeTurnWaiters);
+        try
+        {
+            await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writeTurnWaiters);
+        }
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeTurn.Release();
+        }
     }
 
     /// <summary>Whether the piece's SHA-1 is <paramref name="expected"/>, computed on a disk worker.</summary>
