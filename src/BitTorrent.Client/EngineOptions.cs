@@ -1,3 +1,4 @@
+using BitTorrent.Storage;
 using System.Net;
 using BitTorrent.Dht;
 using BitTorrent.Encryption;
@@ -65,6 +66,16 @@ public sealed record EngineOptions
     /// slower than the network bounds the memory a download holds instead of piling pieces up. Default 32 MiB.
     /// </summary>
     public long MaxQueuedDiskBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// True (the default): while a torrent is connected only to seeds, so that no peer will ask it for what it downloads
+    /// soon, its verified pieces are written past the page cache (<see cref="PageCache.Bypass"/>, as libtorrent's
+    /// <c>disable_os_cache</c> for those writes): the download then costs the kernel no copy into fresh cache pages and
+    /// pushes no other program's data out of the cache. With a leecher connected every write goes through the cache, so
+    /// serving the piece costs no disk read (in a swarm of 16 leechers, writing past the cache the pieces every
+    /// connected peer already had made the swarm slower). False: every write goes through the cache.
+    /// </summary>
+    public bool UncachedWrites { get; init; } = true;
 
     /// <summary>Typed alerts kept for <see cref="ClientEngine.ReadAlertsAsync"/> before the oldest are dropped.</summary>
     public int AlertCapacity { get; init; } = 4096;

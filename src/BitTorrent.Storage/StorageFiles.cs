@@ -13,6 +13,8 @@ internal sealed class StorageFiles : IDisposable
     private readonly string[] _paths;
     private readonly long[] _lengths;
     private readonly SafeFileHandle?[] _handles;
+    private readonly SafeFileHandle?[] _uncached;
+    private readonly bool[] _uncachedTried;
     private readonly bool[] _writable;
     private readonly bool[] _checked;
     private readonly bool _sparse;
@@ -36,6 +38,8 @@ internal sealed class StorageFiles : IDisposable
         _paths[count] = Path.Combine(_root, "." + info.InfoHash + ".parts");
         _lengths[count] = -1;
         _handles = new SafeFileHandle?[count + 1];
+        _uncached = new SafeFileHandle?[count + 1];
+        _uncachedTried = new bool[count + 1];
         _writable = new bool[count + 1];
         _checked = new bool[count + 1];
         _sparse = sparse;
@@ -62,7 +66,35 @@ internal sealed class StorageFiles : IDisposable
         return handle is not null && _writable[file] ? handle : Open(file, create: true);
     }
 
-    /// <summary>Closes the handle of <paramref name="file"/> (after it was found deleted or truncated).</summary>
+    /// <summary>
+    /// The write-only handle of <paramref name="file"/> that bypasses the page cache (<see cref="UncachedFile"/>), opened
+    /// once after the file was opened for writing; null when the system or the file system does not offer one.
+    /// </summary>
+    public SafeFileHandle? OpenUncached(int file)
+    {
+        var handle = Volatile.Read(ref _uncached[file]);
+        if (handle is not null || Volatile.Read(ref _uncachedTried[file])) return handle;
+        lock (_lock)
+        {
+            if (_uncachedTried[file] || !_writable[file]) return _uncached[file];
+            _uncached[file] = UncachedFile.TryOpen(_paths[file]);
+            Volatile.Write(ref _uncachedTried[file], true);
+            return _uncached[file];
+        }
+    }
+
+    /// <summary>Stops bypassing the page cache for <paramref name="file"/> (a write through that handle failed).</summary>
+    public void DropUncached(int file)
+    {
+        lock (_lock)
+        {
+            _uncached[file]?.Dispose();
+            _uncached[file] = null;
+            _uncachedTried[file] = true;
+        }
+    }
+
+    /// <summary>Closes the handles of <paramref name="file"/> (after it was found deleted or truncated).</summary>
     public void Close(int file)
     {
         lock (_lock)
@@ -70,6 +102,9 @@ internal sealed class StorageFiles : IDisposable
             _handles[file]?.Dispose();
             _handles[file] = null;
             _writable[file] = false;
+            _uncached[file]?.Dispose();
+            _uncached[file] = null;
+            _uncachedTried[file] = false;
         }
     }
 
@@ -99,6 +134,8 @@ internal sealed class StorageFiles : IDisposable
             {
                 _handles[i]?.Dispose();
                 _handles[i] = null;
+                _uncached[i]?.Dispose();
+                _uncached[i] = null;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using BitTorrent.Metainfo;
 using Microsoft.Win32.SafeHandles;
 
@@ -14,7 +15,8 @@ namespace BitTorrent.Storage;
 /// is a <see cref="StorageException"/> with a typed reason. Reads run on the calling thread: a block served to a peer is
 /// usually in the page cache, and an asynchronous file read on Linux is only that same read on a thread-pool thread, so
 /// the hop (once per 16 KiB block) cost more than the read. Writes of whole pieces go through
-/// <see cref="RandomAccess.WriteAsync(SafeFileHandle, ReadOnlyMemory{byte}, long, CancellationToken)"/>.
+/// <see cref="RandomAccess.WriteAsync(SafeFileHandle, ReadOnlyMemory{byte}, long, CancellationToken)"/>, through the page
+/// cache or, for a piece nobody will read back soon, past it (<see cref="PageCache.Bypass"/>).
 /// </summary>
 public sealed partial class TorrentStorage : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
     private readonly int[] _priorities; // FilePriority values, read and swapped atomically
     private readonly StorageOptions _options;
     private readonly Dictionary<int, int[]> _emptyFiles;
+    private long _uncachedBytes;
 
     /// <summary>Prepares storage for <paramref name="info"/> under <paramref name="directory"/>; nothing is created until a write.</summary>
     /// <exception cref="ArgumentException">The priorities do not match the number of files.</exception>
@@ -43,6 +46,9 @@ public sealed partial class TorrentStorage : IAsyncDisposable
 
     /// <summary>The target directory (absolute); file paths are relative to it.</summary>
     public string Directory { get; }
+
+    /// <summary>Bytes written past the page cache so far (<see cref="PageCache.Bypass"/>).</summary>
+    internal long UncachedBytesWritten => Interlocked.Read(ref _uncachedBytes);
 
     /// <summary>The part file that holds the bytes of skipped files which share a piece with wanted ones.</summary>
     public string PartFilePath => _files.PathOf(_files.PartFile);
@@ -74,7 +80,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
                 var chunk = buffer.AsMemory(0, (int)Math.Min(CopyChunk, end - offset));
                 int read = ReadSlot(part, _files.PartFile, chunk.Span, offset);
                 if (chunk.Span[..read].ContainsAnyExcept((byte)0))
-                    await WriteSlotAsync(target, file, chunk[..read], offset - entry.Offset, cancellationToken).ConfigureAwait(false);
+                    await WriteSlotAsync(target, file, chunk[..read], offset - entry.Offset, PageCache.Use, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -86,11 +92,20 @@ public sealed partial class TorrentStorage : IAsyncDisposable
     /// <summary>Writes a whole, already verified piece across the files it spans (pad-file regions are not written).</summary>
     /// <exception cref="ArgumentException"><paramref name="data"/> is not the size of the piece.</exception>
     /// <exception cref="StorageException">The write failed (disk full, access denied, I/O error, path outside the directory).</exception>
-    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        WritePieceAsync(piece, data, PageCache.Use, cancellationToken);
+
+    /// <summary>
+    /// Writes a whole, already verified piece across the files it spans (pad-file regions are not written), through the
+    /// page cache or past it (<paramref name="cache"/>; see <see cref="PageCache.Bypass"/> for what it takes).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> is not the size of the piece.</exception>
+    /// <exception cref="StorageException">The write failed (disk full, access denied, I/O error, path outside the directory).</exception>
+    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken = default)
     {
         int size = Info.GetPieceSize(piece);
         if (data.Length != size) throw new ArgumentException($"piece {piece} is {size} bytes, got {data.Length}", nameof(data));
-        return WritePieceCoreAsync(piece, data, cancellationToken);
+        return WritePieceCoreAsync(piece, data, cache, cancellationToken);
     }
 
     /// <summary>
@@ -149,9 +164,9 @@ public sealed partial class TorrentStorage : IAsyncDisposable
     private bool TryReadAndVerify(int piece, Span<byte> buffer) =>
         TryReadPiece(piece, buffer) && PieceHash.Verify(buffer, Info.GetPieceHash(piece));
 
-    private async ValueTask WritePieceCoreAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask WritePieceCoreAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken)
     {
-        await WriteRangeAsync((long)piece * Info.PieceLength, data, cancellationToken).ConfigureAwait(false);
+        await WriteRangeAsync((long)piece * Info.PieceLength, data, cache, cancellationToken).ConfigureAwait(false);
         foreach (int file in _emptyFiles.GetValueOrDefault(piece, []))
             if (GetFilePriority(file) != FilePriority.Skip) _files.OpenForWrite(file);
     }
@@ -162,7 +177,7 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         .GroupBy(i => (int)Math.Min(info.Files[i].Offset / info.PieceLength, info.PieceCount - 1))
         .ToDictionary(g => g.Key, g => g.ToArray());
 
-    private async ValueTask WriteRangeAsync(long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async ValueTask WriteRangeAsync(long offset, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken)
     {
         for (int file = Info.FindFile(offset); data.Length > 0; file++)
         {
@@ -172,9 +187,9 @@ public sealed partial class TorrentStorage : IAsyncDisposable
             if (!entry.IsPadding)
             {
                 if (GetFilePriority(file) == FilePriority.Skip && _files.TryOpenExisting(file) is null)
-                    await WriteSlotAsync(_files.OpenForWrite(_files.PartFile), _files.PartFile, data[..length], offset, cancellationToken).ConfigureAwait(false);
+                    await WriteSlotAsync(_files.OpenForWrite(_files.PartFile), _files.PartFile, data[..length], offset, cache, cancellationToken).ConfigureAwait(false);
                 else
-                    await WriteSlotAsync(_files.OpenForWrite(file), file, data[..length], offset - entry.Offset, cancellationToken).ConfigureAwait(false);
+                    await WriteSlotAsync(_files.OpenForWrite(file), file, data[..length], offset - entry.Offset, cache, cancellationToken).ConfigureAwait(false);
             }
             data = data[length..];
             offset += length;
@@ -237,7 +252,41 @@ public sealed partial class TorrentStorage : IAsyncDisposable
         }
     }
 
-    private async ValueTask WriteSlotAsync(SafeFileHandle handle, int slot, ReadOnlyMemory<byte> data, long position, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a region of one file (or the part file): for <see cref="PageCache.Bypass"/>, its whole aligned pages past
+    /// the page cache when the memory lines up with the file offset, the rest cached.
+    /// A failed uncached write is retried through the cache, which then serves that file for good (and reports a real
+    /// failure such as a full disk the usual way).
+    /// </summary>
+    private async ValueTask WriteSlotAsync(SafeFileHandle handle, int slot, ReadOnlyMemory<byte> data, long position, PageCache cache,
+        CancellationToken cancellationToken)
+    {
+        if (cache == PageCache.Bypass && data.Length >= UncachedFile.Alignment && MemoryMarshal.TryGetArray(data, out var segment)
+            && _files.OpenUncached(slot) is { } uncached)
+        {
+            var (head, middle) = UncachedFile.Split(Marshal.UnsafeAddrOfPinnedArrayElement(segment.Array!, segment.Offset), position, data.Length);
+            if (middle > 0)
+            {
+                try
+                {
+                    await RandomAccess.WriteAsync(uncached, data.Slice(head, middle), position + head, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Add(ref _uncachedBytes, middle);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException)
+                {
+                    _files.DropUncached(slot);
+                    await WriteCachedAsync(handle, slot, data.Slice(head, middle), position + head, cancellationToken).ConfigureAwait(false);
+                }
+                if (head > 0) await WriteCachedAsync(handle, slot, data[..head], position, cancellationToken).ConfigureAwait(false);
+                if (head + middle < data.Length)
+                    await WriteCachedAsync(handle, slot, data[(head + middle)..], position + head + middle, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+        await WriteCachedAsync(handle, slot, data, position, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask WriteCachedAsync(SafeFileHandle handle, int slot, ReadOnlyMemory<byte> data, long position, CancellationToken cancellationToken)
     {
         try
         {

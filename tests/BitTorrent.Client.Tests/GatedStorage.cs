@@ -1,4 +1,5 @@
 using BitTorrent.Metainfo;
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 
 namespace BitTorrent.Client.Tests;
@@ -10,10 +11,10 @@ internal sealed class GatedStorage(TorrentInfo info, TorrentOptions options, Tas
 
     public ValueTask<BitField> CheckAsync(CancellationToken cancellationToken) => _inner.CheckAsync(cancellationToken);
 
-    public async ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
-        await _inner.WritePieceAsync(piece, data, cancellationToken);
+        await _inner.WritePieceAsync(piece, data, cache, cancellationToken);
     }
 
     public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken) =>

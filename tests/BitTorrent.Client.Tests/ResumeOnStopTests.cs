@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using BitTorrent.Metainfo;
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 
 namespace BitTorrent.Client.Tests;
@@ -51,8 +52,8 @@ public sealed class ResumeOnStopTests
 
         public ValueTask<BitField> CheckAsync(CancellationToken cancellationToken) => _inner.CheckAsync(cancellationToken);
 
-        public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-            _inner.WritePieceAsync(piece, data, cancellationToken);
+        public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken) =>
+            _inner.WritePieceAsync(piece, data, cache, cancellationToken);
 
         public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken) =>
             _inner.ReadAsync(piece, begin, destination, cancellationToken);

@@ -19,8 +19,8 @@ internal sealed class FilePieceStorage(TorrentInfo info, TorrentOptions options)
         (await _storage.RestoreAsync(ResumePath, null, cancellationToken).ConfigureAwait(false)).Pieces;
 
     /// <inheritdoc />
-    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        _storage.WritePieceAsync(piece, data, cancellationToken);
+    public ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken) =>
+        _storage.WritePieceAsync(piece, data, cache, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken) =>

@@ -9,8 +9,8 @@ internal interface IPieceStorage : IAsyncDisposable
     /// <summary>The verified pieces already on disk (from the resume data when it still matches the files, else by hashing).</summary>
     ValueTask<BitField> CheckAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes a verified piece.</summary>
-    ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+    /// <summary>Writes a verified piece, through the page cache or past it (<see cref="PageCache"/>).</summary>
+    ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken);
 
     /// <summary>Reads <c>destination.Length</c> bytes of <paramref name="piece"/> from <paramref name="begin"/>.</summary>
     ValueTask ReadAsync(int piece, int begin, Memory<byte> destination, CancellationToken cancellationToken);

@@ -1,21 +1,27 @@
-using System.Buffers;
-
 namespace BitTorrent.Client;
 
 /// <summary>
-/// The memory one piece is downloaded into (pooled). Blocks are written into it by the wires (RequestAsync into caller
-/// memory); it goes back to the pool only when the piece is finished with (verified, written or failed) and no request
+/// The memory one piece is downloaded into (page-aligned and pooled, <see cref="PieceMemoryPool"/>). Blocks are written
+/// into it by the wires (RequestAsync into caller memory); it goes back to the pool only when the piece is finished with (verified, written or failed) and no request
 /// that targets it is still in flight, so a late block can never land in someone else's buffer. Loop-owned.
 /// </summary>
-internal sealed class PieceBuffer(int piece, int size)
+internal sealed class PieceBuffer
 {
-    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(size);
+    private byte[]? _array;
+
+    public PieceBuffer(int piece, int size)
+    {
+        Piece = piece;
+        Size = size;
+        _array = PieceMemoryPool.Rent(size);
+        Memory = PieceMemoryPool.Slice(_array, size);
+    }
 
     /// <summary>The piece index.</summary>
-    public int Piece { get; } = piece;
+    public int Piece { get; }
 
     /// <summary>The piece's size.</summary>
-    public int Size { get; } = size;
+    public int Size { get; }
 
     /// <summary>Requests in flight whose destination is this buffer.</summary>
     public int InFlight { get; set; }
@@ -26,11 +32,12 @@ internal sealed class PieceBuffer(int piece, int size)
     /// <summary>True once the piece is finished with; the memory returns to the pool when nothing is in flight.</summary>
     public bool Finished { get; private set; }
 
-    /// <summary>The piece's bytes.</summary>
-    public Memory<byte> Memory => _buffer.AsMemory(0, Size);
+    /// <summary>The piece's bytes (page-aligned); not to be touched once the piece is finished with.</summary>
+    public Memory<byte> Memory { get; }
 
     /// <summary>The block at <paramref name="begin"/>.</summary>
-    public Memory<byte> Block(int begin, int length) => _buffer.AsMemory(begin, length);
+    public Memory<byte> Block(int begin, int length) =>
+        _array is null ? throw new InvalidOperationException($"piece {Piece}'s memory went back to the pool") : Memory.Slice(begin, length);
 
     /// <summary>The piece is done with; the memory goes back once the last in-flight request completes.</summary>
     public void Finish()
@@ -48,8 +55,8 @@ internal sealed class PieceBuffer(int piece, int size)
 
     private void TryReturn()
     {
-        if (!Finished || InFlight > 0 || _buffer is null) return;
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = null;
+        if (!Finished || InFlight > 0 || _array is null) return;
+        PieceMemoryPool.Return(_array, Size);
+        _array = null;
     }
 }

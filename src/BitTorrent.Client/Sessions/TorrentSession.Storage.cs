@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BitTorrent.Metainfo;
+using BitTorrent.Storage;
 using BitTorrent.Wire;
 using Microsoft.Extensions.Logging;
 
@@ -123,6 +124,7 @@ public sealed partial class TorrentSession
         var info = _info!;
         var expected = info.GetPieceHash(buffer.Piece).ToArray();
         var storage = _storage!;
+        var cache = ConnectedToALeecher() || !_engine.Options.UncachedWrites ? PageCache.Use : PageCache.Bypass;
         Interlocked.Increment(ref _diskJobs);
         _ = Task.Run(async () =>
         {
@@ -132,7 +134,7 @@ public sealed partial class TorrentSession
             {
                 match = await HashAsync(buffer, expected).ConfigureAwait(false);
                 if (match)
-                    await InWriteTurnAsync(() => storage.WritePieceAsync(buffer.Piece, buffer.Memory, _stopping.Token).AsTask(), _stopping.Token)
+                    await InWriteTurnAsync(() => storage.WritePieceAsync(buffer.Piece, buffer.Memory, cache, _stopping.Token).AsTask(), _stopping.Token)
                         .ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -142,6 +144,14 @@ public sealed partial class TorrentSession
             _loop.Post(() => OnVerified(buffer, match, writeError));
             DiskJobDone();
         });
+    }
+
+    /// <summary>True when a connected peer is not a seed: it may soon ask us for what we write (read back from the cache).</summary>
+    private bool ConnectedToALeecher()
+    {
+        foreach (var peer in _peers)
+            if (!peer.IsSeed(_info!.PieceCount)) return true;
+        return false;
     }
 
     /// <summary>

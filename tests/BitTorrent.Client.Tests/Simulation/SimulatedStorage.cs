@@ -18,6 +18,7 @@ internal sealed class SimulatedStorage : IPieceStorage
     private volatile bool _stopAnswering;
     private volatile Task _writeGate = Task.CompletedTask;
     private int _writesStarted;
+    private int _writesBypassingCache;
     private int _writesInFlight;
     private int _writesHeld;
 
@@ -72,16 +73,20 @@ internal sealed class SimulatedStorage : IPieceStorage
     /// <summary>Writes waiting for <see cref="HoldWrites"/>'s source (the engine is not busy with them).</summary>
     public int HeldWrites => Volatile.Read(ref _writesHeld);
 
+    /// <summary>Piece writes the engine asked to go past the page cache (<see cref="PageCache.Bypass"/>).</summary>
+    public int WritesBypassingCache => Volatile.Read(ref _writesBypassingCache);
+
     /// <summary>Pieces whose write has started (including those held).</summary>
     public int WritesStarted => Volatile.Read(ref _writesStarted);
 
     /// <summary>True when the storage was disposed while a write had not ended.</summary>
     public bool DisposedDuringWrite { get; private set; }
 
-    public async ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WritePieceAsync(int piece, ReadOnlyMemory<byte> data, PageCache cache, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Interlocked.Increment(ref _writesStarted);
+        if (cache == PageCache.Bypass) Interlocked.Increment(ref _writesBypassingCache);
         Interlocked.Increment(ref _writesInFlight);
         bool held = !_writeGate.IsCompleted;
         if (held) Interlocked.Increment(ref _writesHeld);
