@@ -15,11 +15,12 @@ public sealed partial class TorrentStorage
     public async ValueTask<BitField> CheckAsync(IProgress<CheckProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var valid = new bool[Info.PieceCount];
+        var absent = PiecesOfAbsentFiles();
         var counters = new CheckCounters();
         int workers = Math.Clamp(_options.CheckParallelism, 1, Info.PieceCount);
         var tasks = new Task[workers];
         for (int i = 0; i < workers; i++)
-            tasks[i] = Task.Factory.StartNew(() => CheckWorker(valid, counters, progress, cancellationToken), cancellationToken,
+            tasks[i] = Task.Factory.StartNew(() => CheckWorker(valid, absent, counters, progress, cancellationToken), cancellationToken,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var result = new BitField(Info.PieceCount, Info.PieceCount);
@@ -53,8 +54,27 @@ public sealed partial class TorrentStorage
         return lost;
     }
 
+    /// <summary>
+    /// The pieces that need a file which does not exist (nor, for a skipped file, the part file): one stat per file, so
+    /// the check of a new download reads nothing and does not fail a read per piece.
+    /// </summary>
+    private bool[] PiecesOfAbsentFiles()
+    {
+        var absent = new bool[Info.PieceCount];
+        bool partFileExists = File.Exists(PartFilePath);
+        for (int file = 0; file < Info.Files.Count; file++)
+        {
+            var entry = Info.Files[file];
+            if (entry.IsPadding || entry.Length == 0 || File.Exists(_files.PathOf(file))) continue;
+            if (GetFilePriority(file) == FilePriority.Skip && partFileExists) continue;
+            var (first, count) = Info.GetPieceRange(file);
+            Array.Fill(absent, true, first, count);
+        }
+        return absent;
+    }
+
     /// <summary>One check worker on its own thread: synchronous positional reads (no thread-pool hop per read), then SHA-1.</summary>
-    private void CheckWorker(bool[] valid, CheckCounters counters, IProgress<CheckProgress>? progress, CancellationToken cancellationToken)
+    private void CheckWorker(bool[] valid, bool[] absent, CheckCounters counters, IProgress<CheckProgress>? progress, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Info.PieceLength);
         try
@@ -64,9 +84,9 @@ public sealed partial class TorrentStorage
                 cancellationToken.ThrowIfCancellationRequested();
                 int size = Info.GetPieceSize(piece);
                 var data = buffer.AsSpan(0, size);
-                bool ok = TryReadPiece(piece, data) && PieceHash.Verify(data, Info.GetPieceHash(piece));
+                bool ok = !absent[piece] && TryReadPiece(piece, data) && PieceHash.Verify(data, Info.GetPieceHash(piece));
                 valid[piece] = ok;
-                var (done, good, bytes) = counters.Complete(ok, size);
+                var (done, good, bytes) = counters.Complete(ok, absent[piece] ? 0 : size);
                 progress?.Report(new CheckProgress(done, Info.PieceCount, good, bytes));
             }
         }

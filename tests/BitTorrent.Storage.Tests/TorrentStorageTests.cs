@@ -98,7 +98,22 @@ public sealed class TorrentStorageTests : IDisposable
 
         Assert.Equal([false, true, true, false, false], Enumerable.Range(0, 5).Select(pieces.Get));
         Assert.Equal(5, reports.Count);
-        Assert.Equal(new CheckProgress(5, 5, 2, torrent.Content.Length), reports.MaxBy(r => r.PiecesChecked));
+        // Pieces 3 and 4 need the deleted c.bin: they are not read.
+        Assert.Equal(new CheckProgress(5, 5, 2, 3 * 16384), reports.MaxBy(r => r.PiecesChecked));
+    }
+
+    [Fact]
+    public async Task CheckOfANewDownloadReadsNothing()
+    {
+        var torrent = MultiFile();
+        var reports = new List<CheckProgress>();
+        await using var storage = new TorrentStorage(torrent.Info, _dir.Path);
+
+        var pieces = await storage.CheckAsync(new LockedProgress(reports));
+
+        Assert.Equal(0, pieces.Count);
+        Assert.Equal(new CheckProgress(5, 5, 0, 0), reports.MaxBy(r => r.PiecesChecked));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Path));
     }
 
     [Fact]
