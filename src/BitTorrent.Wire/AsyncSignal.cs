@@ -26,7 +26,11 @@ internal sealed class AsyncSignal : IValueTaskSource
         }
     }
 
-    public void Set()
+    /// <summary>
+    /// Wakes the waiter, or lets its next wait complete at once. The waiter's continuation runs on the thread pool, or
+    /// with <paramref name="runInline"/> on this thread, before this returns (up to the waiter's next pending await).
+    /// </summary>
+    public void Set(bool runInline = false)
     {
         lock (_gate)
         {
@@ -36,6 +40,7 @@ internal sealed class AsyncSignal : IValueTaskSource
                 return;
             }
             _waiting = false;
+            _core.RunContinuationsAsynchronously = !runInline;
         }
         _core.SetResult(true);
     }

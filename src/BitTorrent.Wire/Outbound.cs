@@ -28,6 +28,8 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long
     private long _writing;
     private bool _completing;
     private bool _stopped;
+    private int _deferringThread; // the read loop's thread while it handles one read (0: none)
+    private bool _deferred;
 
     /// <summary>Bytes queued or being written.</summary>
     public long Buffered
@@ -49,6 +51,11 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long
             if (accepted)
             {
                 signal = _queued == 0;
+                if (signal && _deferringThread == Environment.CurrentManagedThreadId)
+                {
+                    _deferred = true;
+                    signal = false;
+                }
                 _queued += first.Length + second.Length;
                 Append(first);
                 Append(second);
@@ -62,6 +69,33 @@ internal sealed class Outbound(Func<ReadOnlyMemory<byte>, ValueTask> write, long
         if (!accepted || signal) _dataReady.Set();
         if (!accepted) overflowed?.Invoke();
         return accepted;
+    }
+
+    /// <summary>
+    /// Called by the read loop before it handles one read: what it queues meanwhile does not wake the send loop on the
+    /// thread pool; <see cref="EndDeferring"/> runs the send loop on this thread instead, once for the whole read.
+    /// Other threads' sends wake the send loop as always.
+    /// </summary>
+    public void DeferWakeUps()
+    {
+        lock (_gate) _deferringThread = Environment.CurrentManagedThreadId;
+    }
+
+    /// <summary>
+    /// Ends <see cref="DeferWakeUps"/>: when the read queued bytes and the send loop waits, the send loop runs here, on
+    /// the read loop's thread, until its first write that cannot complete at once (the socket's buffer is full), where
+    /// it goes on by itself and this returns; the read loop never waits for the peer to read.
+    /// </summary>
+    public void EndDeferring()
+    {
+        bool wake;
+        lock (_gate)
+        {
+            _deferringThread = 0;
+            wake = _deferred;
+            _deferred = false;
+        }
+        if (wake) _dataReady.Set(runInline: true);
     }
 
     /// <summary>Copies bytes already counted in <see cref="_queued"/> into the tail, starting segments as needed.</summary>

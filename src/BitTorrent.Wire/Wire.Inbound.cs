@@ -27,6 +27,7 @@ public sealed partial class Wire
                 // A handler's exception is caught inside the lock. Thrown through the lock of this async method, it was
                 // seen to leave the lock held under load on .NET 10, so the close events waited for it for good (the
                 // regression test Handlers_that_throw_on_many_busy_wires_close_every_one_of_them).
+                _outbound.DeferWakeUps();
                 lock (_eventLock)
                 {
                     try
@@ -39,6 +40,9 @@ public sealed partial class Wire
                         consumed = buffer.End;
                     }
                 }
+                // What this read queued (answers, requests from continuations) is written now, on this thread, rather
+                // than by waking the send loop on another: one hand-off less per read.
+                _outbound.EndDeferring();
                 if (handlerFailure is not null)
                 {
                     // An event handler or extension hook threw on the read loop: this wire cannot go on, the process can.
