@@ -1,7 +1,7 @@
-using BitTorrent.Storage;
 using System.Net;
 using BitTorrent.Dht;
 using BitTorrent.Encryption;
+using BitTorrent.Storage;
 using BitTorrent.Trackers;
 using Microsoft.Extensions.Logging;
 

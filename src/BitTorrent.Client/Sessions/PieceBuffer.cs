@@ -2,8 +2,9 @@ namespace BitTorrent.Client;
 
 /// <summary>
 /// The memory one piece is downloaded into (page-aligned and pooled, <see cref="PieceMemoryPool"/>). Blocks are written
-/// into it by the wires (RequestAsync into caller memory); it goes back to the pool only when the piece is finished with (verified, written or failed) and no request
-/// that targets it is still in flight, so a late block can never land in someone else's buffer. Loop-owned.
+/// into it by the wires (RequestAsync into caller memory); it goes back to the pool only when the piece is finished
+/// with (verified, written or failed) and no request that targets it is still in flight, so a late block can never land
+/// in someone else's buffer. Loop-owned.
 /// </summary>
 internal sealed class PieceBuffer
 {

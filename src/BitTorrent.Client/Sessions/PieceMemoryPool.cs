@@ -5,8 +5,8 @@ namespace BitTorrent.Client;
 /// <summary>
 /// Piece memory that starts on a 4 KiB page boundary, from arrays on the pinned object heap (which never move), pooled
 /// by size. The storage writes the whole pages of a piece past the page cache only from memory that lines up with the
-/// file (<see cref="BitTorrent.Storage.PageCache.Bypass"/>); reused arrays are also pages the process
-/// already has, where fresh ones cost a page fault each. Free arrays are kept up to <see cref="MaxRetainedBytes"/> in
+/// file (<see cref="BitTorrent.Storage.PageCache.Bypass"/>); reused arrays are also pages the process already has,
+/// where fresh ones cost a page fault each. Free arrays are kept up to <see cref="MaxRetainedBytes"/> in
 /// the whole process, the rest left to the GC. Thread-safe (the loops of all torrents share it).
 /// </summary>
 internal static class PieceMemoryPool
