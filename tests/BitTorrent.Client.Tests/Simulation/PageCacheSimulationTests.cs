@@ -7,34 +7,21 @@ namespace BitTorrent.Client.Tests.Simulation;
 [Collection(nameof(SimulationCollection))]
 public sealed class PageCacheSimulationTests
 {
-    [Fact]
-    public async Task A_leecher_connected_only_to_a_seed_writes_every_piece_past_the_cache()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_leecher_connected_only_to_a_seed_writes_every_piece_past_the_cache_unless_turned_off(bool uncachedWrites)
     {
         var content = SimulatedContent.Create([40 * 32 * 1024L], pieceLength: 32 * 1024, isPrivate: true);
         await using var swarm = new SimulatedSwarm(content);
         var seed = await swarm.AddSeedAsync();
-        var leecher = await swarm.AddPeerAsync(_ => false);
+        var leecher = await swarm.AddPeerAsync(_ => false, configureEngine: o => o with { UncachedWrites = uncachedWrites });
         leecher.Session.AddPeer(seed.EndPoint);
 
         Assert.True(await swarm.RunUntilCompleteAsync([leecher], TimeSpan.FromMinutes(1)), swarm.Describe());
 
         Assert.Equal(content.Info.PieceCount, leecher.Storage.WritesStarted);
-        Assert.Equal(content.Info.PieceCount, leecher.Storage.WritesBypassingCache);
-    }
-
-    [Fact]
-    public async Task Turned_off_no_piece_is_written_past_the_cache()
-    {
-        var content = SimulatedContent.Create([40 * 32 * 1024L], pieceLength: 32 * 1024, isPrivate: true);
-        await using var swarm = new SimulatedSwarm(content);
-        var seed = await swarm.AddSeedAsync();
-        var leecher = await swarm.AddPeerAsync(_ => false, configureEngine: o => o with { UncachedWrites = false });
-        leecher.Session.AddPeer(seed.EndPoint);
-
-        Assert.True(await swarm.RunUntilCompleteAsync([leecher], TimeSpan.FromMinutes(1)), swarm.Describe());
-
-        Assert.Equal(content.Info.PieceCount, leecher.Storage.WritesStarted);
-        Assert.Equal(0, leecher.Storage.WritesBypassingCache);
+        Assert.Equal(uncachedWrites ? content.Info.PieceCount : 0, leecher.Storage.WritesBypassingCache);
     }
 
     [Fact]
