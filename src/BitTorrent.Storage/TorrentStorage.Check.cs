@@ -37,16 +37,8 @@ public sealed partial class TorrentStorage
     public BitField FindLostPieces()
     {
         var lost = new BitField(Info.PieceCount, Info.PieceCount);
-        bool partFileExists = File.Exists(PartFilePath);
-        for (int file = 0; file < Info.Files.Count; file++)
+        foreach (int file in FilesWithoutData(orShort: true))
         {
-            var entry = Info.Files[file];
-            if (entry.IsPadding || entry.Length == 0) continue;
-            var state = new FileInfo(_files.PathOf(file));
-            bool present = state.Exists
-                ? state.Length >= entry.Length
-                : GetFilePriority(file) == FilePriority.Skip && partFileExists;
-            if (present) continue;
             _files.Close(file);
             var (first, count) = Info.GetPieceRange(file);
             for (int piece = first; piece < first + count; piece++) lost.Set(piece);
@@ -55,22 +47,39 @@ public sealed partial class TorrentStorage
     }
 
     /// <summary>
-    /// The pieces that need a file which does not exist (nor, for a skipped file, the part file): one stat per file, so
-    /// the check of a new download reads nothing and does not fail a read per piece.
+    /// The pieces that need a file which does not exist (nor, for a skipped file, the part file), so the check of a new
+    /// download reads nothing and does not fail a read per piece.
     /// </summary>
     private bool[] PiecesOfAbsentFiles()
     {
         var absent = new bool[Info.PieceCount];
-        bool partFileExists = File.Exists(PartFilePath);
-        for (int file = 0; file < Info.Files.Count; file++)
+        foreach (int file in FilesWithoutData(orShort: false))
         {
-            var entry = Info.Files[file];
-            if (entry.IsPadding || entry.Length == 0 || File.Exists(_files.PathOf(file))) continue;
-            if (GetFilePriority(file) == FilePriority.Skip && partFileExists) continue;
             var (first, count) = Info.GetPieceRange(file);
             Array.Fill(absent, true, first, count);
         }
         return absent;
+    }
+
+    /// <summary>
+    /// The files (pad and empty files aside) whose data is not there: neither the file nor, for a skipped file, the part
+    /// file exists; with <paramref name="orShort"/> also a file shorter than the torrent says. One stat per file.
+    /// </summary>
+    private List<int> FilesWithoutData(bool orShort)
+    {
+        var files = new List<int>();
+        bool partFileExists = File.Exists(PartFilePath);
+        for (int file = 0; file < Info.Files.Count; file++)
+        {
+            var entry = Info.Files[file];
+            if (entry.IsPadding || entry.Length == 0) continue;
+            var state = new FileInfo(_files.PathOf(file));
+            bool present = state.Exists
+                ? !orShort || state.Length >= entry.Length
+                : GetFilePriority(file) == FilePriority.Skip && partFileExists;
+            if (!present) files.Add(file);
+        }
+        return files;
     }
 
     /// <summary>One check worker on its own thread: synchronous positional reads (no thread-pool hop per read), then SHA-1.</summary>
