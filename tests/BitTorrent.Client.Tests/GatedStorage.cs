@@ -24,7 +24,7 @@ internal sealed class GatedStorage(TorrentInfo info, TorrentOptions options, Tas
 
     public ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken) => _inner.SaveResumeAsync(have, cancellationToken);
 
-    public ValueTask SetFilePriorityAsync(int file, BitTorrent.Storage.FilePriority priority, CancellationToken cancellationToken) =>
+    public ValueTask SetFilePriorityAsync(int file, FilePriority priority, CancellationToken cancellationToken) =>
         _inner.SetFilePriorityAsync(file, priority, cancellationToken);
 
     public ValueTask DisposeAsync() => _inner.DisposeAsync();

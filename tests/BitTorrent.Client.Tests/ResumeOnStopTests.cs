@@ -60,7 +60,7 @@ public sealed class ResumeOnStopTests
 
         public BitField FindLostPieces() => _inner.FindLostPieces();
 
-        public ValueTask SetFilePriorityAsync(int file, BitTorrent.Storage.FilePriority priority, CancellationToken cancellationToken) =>
+        public ValueTask SetFilePriorityAsync(int file, FilePriority priority, CancellationToken cancellationToken) =>
             _inner.SetFilePriorityAsync(file, priority, cancellationToken);
 
         public async ValueTask SaveResumeAsync(BitField have, CancellationToken cancellationToken)
