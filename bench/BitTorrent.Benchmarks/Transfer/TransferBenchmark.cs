@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace BitTorrent.Benchmarks.Transfer;
 
 /// <summary>
-/// <c>transfer [--size-mib N] [--depth N] [--rounds N]</c>: moves N MiB as 16 KiB blocks over one loopback TCP connection with
+/// <c>transfer [--size-mib N] [--depth N] [--rounds N] [--warm-up-seconds N]</c>: moves N MiB as 16 KiB blocks over one loopback TCP connection with
 /// pipelined requests, for the minimal pump (the ceiling), the npm bittorrent-protocol under Node, and our Wire one way
 /// and in both directions at once (each side downloads half; the aggregate rate is reported).
 /// </summary>
@@ -13,26 +13,35 @@ internal static class TransferBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        int sizeMiB = 1024, depth = 64, rounds = 5;
+        int sizeMiB = 1024, depth = 64, rounds = 5, warmUpSeconds = 3;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             int value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             if (args[i] == "--size-mib") sizeMiB = value;
             else if (args[i] == "--depth") depth = value;
             else if (args[i] == "--rounds") rounds = value;
+            else if (args[i] == "--warm-up-seconds") warmUpSeconds = value;
             else throw new ArgumentException($"unknown option {args[i]}");
         }
         int blocks = sizeMiB * 64;
         int warmUp = blocks / 8; // steady-state allocations are counted after the first eighth of the blocks
         long bytes = (long)blocks * 16384;
-        Console.WriteLine($"loopback transfer: {sizeMiB} MiB as {blocks} blocks of 16 KiB, {depth} requests in flight, {rounds} rounds, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"loopback transfer: {sizeMiB} MiB as {blocks} blocks of 16 KiB, {depth} requests in flight, {rounds} rounds after {warmUpSeconds} s of warm-up per contestant, {Environment.ProcessorCount} cores");
 
-        // Warm-up (JIT, socket buffers) on a small transfer for each C# contestant.
-        await MinimalPump.RunAsync(4096, depth);
-        await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: false);
-        await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: true);
-        await WireTransfer.RunBidirectionalAsync(4096, depth);
-        await WireTransfer.RunAsync(4096, depth, intoCallerBuffers: true, encrypted: true);
+        // Warm-up: every C# contestant repeats the round's transfer for --warm-up-seconds before anything is measured. The
+        // JIT first runs each method as quick unoptimized code and replaces the hot ones with optimized code only after
+        // they have been called for a while (tiered compilation); on this machine the wire's loops reach optimized code
+        // after about two seconds of transfer, and a short warm-up measured mostly the unoptimized code.
+        var warmUps = new Func<Task>[]
+        {
+            () => MinimalPump.RunAsync(blocks, depth),
+            () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false),
+            () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true),
+            () => WireTransfer.RunBidirectionalAsync(blocks, depth),
+            () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, encrypted: true),
+        };
+        foreach (var transfer in warmUps)
+            for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalSeconds < warmUpSeconds;) await transfer();
 
         // The contestants take turns within each round, so background load on a shared machine hits them alike.
         var contestants = new Func<Task<TransferResult>>[]
