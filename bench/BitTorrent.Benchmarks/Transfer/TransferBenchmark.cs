@@ -41,7 +41,10 @@ internal static class TransferBenchmark
             () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, encrypted: true),
         };
         foreach (var transfer in warmUps)
-            for (var clock = Stopwatch.StartNew(); clock.Elapsed.TotalSeconds < warmUpSeconds;) await transfer();
+        {
+            var clock = Stopwatch.StartNew();
+            do await transfer(); while (clock.Elapsed.TotalSeconds < warmUpSeconds); // at least once, also with 0
+        }
 
         // The contestants take turns within each round, so background load on a shared machine hits them alike.
         var contestants = new Func<Task<TransferResult>>[]
