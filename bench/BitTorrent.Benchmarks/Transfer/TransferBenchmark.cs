@@ -11,6 +11,9 @@ namespace BitTorrent.Benchmarks.Transfer;
 /// </summary>
 internal static class TransferBenchmark
 {
+    /// <summary>The index of the npm bittorrent-protocol run among the contestants.</summary>
+    private const int NodeContestant = 1;
+
     public static async Task<int> RunAsync(string[] args)
     {
         int sizeMiB = 1024, depth = 64, rounds = 5, warmUpSeconds = 3;
@@ -28,29 +31,10 @@ internal static class TransferBenchmark
         long bytes = (long)blocks * 16384;
         Console.WriteLine($"loopback transfer: {sizeMiB} MiB as {blocks} blocks of 16 KiB, {depth} requests in flight, {rounds} rounds after {warmUpSeconds} s of warm-up per contestant, {Environment.ProcessorCount} cores");
 
-        // Warm-up: every C# contestant repeats the round's transfer for --warm-up-seconds before anything is measured. The
-        // JIT first runs each method as quick unoptimized code and replaces the hot ones with optimized code only after
-        // they have been called for a while (tiered compilation); on this machine the wire's loops reach optimized code
-        // after about two seconds of transfer, and a short warm-up measured mostly the unoptimized code.
-        var warmUps = new Func<Task>[]
-        {
-            () => MinimalPump.RunAsync(blocks, depth),
-            () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false),
-            () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true),
-            () => WireTransfer.RunBidirectionalAsync(blocks, depth),
-            () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, encrypted: true),
-        };
-        foreach (var transfer in warmUps)
-        {
-            var clock = Stopwatch.StartNew();
-            do await transfer(); while (clock.Elapsed.TotalSeconds < warmUpSeconds); // at least once, also with 0
-        }
-
-        // The contestants take turns within each round, so background load on a shared machine hits them alike.
         var contestants = new Func<Task<TransferResult>>[]
         {
             () => Measure.RunAsync("minimal C# pump (ceiling)", bytes, blocks, () => MinimalPump.RunAsync(blocks, depth)),
-            () => RunNodeAsync(sizeMiB, depth, bytes),
+            () => RunNodeAsync(sizeMiB, depth, bytes), // NodeContestant
             () => Measure.RunAsync("BitTorrent.Wire, a new byte[] per block", bytes, blocks, warmUp,
                 () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: false, warmUp)),
             () => Measure.RunAsync("BitTorrent.Wire, into the caller's buffers", bytes, blocks, warmUp,
@@ -60,6 +44,18 @@ internal static class TransferBenchmark
             () => Measure.RunAsync("BitTorrent.Wire over MSE (RC4), into the caller's buffers", bytes, blocks, warmUp,
                 () => WireTransfer.RunAsync(blocks, depth, intoCallerBuffers: true, warmUp, encrypted: true)),
         };
+        // Warm-up: every C# contestant runs its transfer for --warm-up-seconds (at least once), unmeasured, before any round.
+        // The JIT first runs each method as quick unoptimized code and replaces the hot ones with optimized code only after
+        // they have been called for a while (tiered compilation); on this machine the wire's loops reach optimized code
+        // after about two seconds of transfer, and a short warm-up measured mostly the unoptimized code.
+        for (int c = 0; c < contestants.Length; c++)
+        {
+            if (c == NodeContestant) continue; // its own process each time: nothing carries over
+            var clock = Stopwatch.StartNew();
+            do await contestants[c](); while (clock.Elapsed.TotalSeconds < warmUpSeconds);
+        }
+
+        // The contestants take turns within each round, so background load on a shared machine hits them alike.
         var runs = contestants.Select(_ => new List<TransferResult>()).ToArray();
         for (int round = 0; round < rounds; round++)
             for (int c = 0; c < contestants.Length; c++)
@@ -80,7 +76,7 @@ internal static class TransferBenchmark
         {
             // Ratios per round (same load), then their median.
             var ofPump = runs[c].Select((r, i) => r.MegabytesPerSecond / runs[0][i].MegabytesPerSecond).Order().ToArray();
-            var ofJs = runs[c].Select((r, i) => r.MegabytesPerSecond / runs[1][i].MegabytesPerSecond).Order().ToArray();
+            var ofJs = runs[c].Select((r, i) => r.MegabytesPerSecond / runs[NodeContestant][i].MegabytesPerSecond).Order().ToArray();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{medians[c].Name}: {ofPump[ofPump.Length / 2]:P0} of the minimal pump ({ofPump[0]:P0}–{ofPump[^1]:P0}), {ofJs[ofJs.Length / 2]:F1}x bittorrent-protocol ({ofJs[0]:F1}–{ofJs[^1]:F1}) per round"));
         }
