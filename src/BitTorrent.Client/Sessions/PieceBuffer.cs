@@ -8,14 +8,14 @@ namespace BitTorrent.Client;
 /// </summary>
 internal sealed class PieceBuffer
 {
-    private byte[]? _array;
+    private PieceMemory? _memory;
 
     public PieceBuffer(int piece, int size)
     {
         Piece = piece;
         Size = size;
-        _array = PieceMemoryPool.Rent(size);
-        Memory = PieceMemoryPool.Slice(_array, size);
+        _memory = PieceMemoryPool.Rent(size);
+        Memory = _memory.Value.Memory;
     }
 
     /// <summary>The piece index.</summary>
@@ -38,7 +38,7 @@ internal sealed class PieceBuffer
 
     /// <summary>The block at <paramref name="begin"/>.</summary>
     public Memory<byte> Block(int begin, int length) =>
-        _array is null ? throw new InvalidOperationException($"piece {Piece}'s memory went back to the pool") : Memory.Slice(begin, length);
+        _memory is null ? throw new InvalidOperationException($"piece {Piece}'s memory went back to the pool") : Memory.Slice(begin, length);
 
     /// <summary>The piece is done with; the memory goes back once the last in-flight request completes.</summary>
     public void Finish()
@@ -56,8 +56,8 @@ internal sealed class PieceBuffer
 
     private void TryReturn()
     {
-        if (!Finished || InFlight > 0 || _array is null) return;
-        PieceMemoryPool.Return(_array, Size);
-        _array = null;
+        if (!Finished || InFlight > 0 || _memory is not { } memory) return;
+        _memory = null;
+        PieceMemoryPool.Return(memory);
     }
 }
