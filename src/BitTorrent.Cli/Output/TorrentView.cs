@@ -35,13 +35,10 @@ internal sealed class TorrentView(IAnsiConsole console, bool showPeers, TextWrit
         await console.Live(new Text("starting...")).AutoClear(false).Overflow(VerticalOverflow.Ellipsis).StartAsync(async context =>
         {
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
-            try
+            await using (cancellationToken.Register(timer.Dispose)) // ends the wait with false, no exception (TorrentWatcher)
             {
                 do context.UpdateTarget(Render(engine.Torrents));
-                while (await timer.WaitForNextTickAsync(cancellationToken));
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
+                while (await timer.WaitForNextTickAsync());
             }
             context.UpdateTarget(Render(engine.Torrents));
         });

@@ -32,15 +32,12 @@ internal sealed class TorrentWatcher(ClientEngine engine, Reporter reporter, Tim
     /// <summary>Reports every torrent's progress once a second.</summary>
     public async Task WatchProgressAsync(CancellationToken cancellationToken)
     {
+        // Cancellation disposes the timer, which ends the wait with false: a cancelled wait would throw an exception
+        // whose stack trace the runtime formats at once (in a Native AOT build, 10 ms of CPU at every exit).
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-                foreach (var session in engine.Torrents) reporter.Report(Sample(session));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
+        await using var stop = cancellationToken.Register(timer.Dispose);
+        while (await timer.WaitForNextTickAsync())
+            foreach (var session in engine.Torrents) reporter.Report(Sample(session));
     }
 
     /// <summary>One progress sample of <paramref name="session"/>.</summary>
