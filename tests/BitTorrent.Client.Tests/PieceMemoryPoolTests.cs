@@ -77,13 +77,13 @@ public sealed class PieceMemoryPoolTests
         foreach (var memory in again) PieceMemoryPool.Return(memory);
     }
 
-    private static byte[] Array(Memory<byte> memory) =>
-        MemoryMarshal.TryGetArray<byte>(memory, out var segment) ? segment.Array! : throw new InvalidOperationException("not an array");
+    private static byte[] Array(Memory<byte> memory) => Segment(memory).Array!;
 
     private static long Address(Memory<byte> memory) =>
-        MemoryMarshal.TryGetArray<byte>(memory, out var segment)
-            ? Marshal.UnsafeAddrOfPinnedArrayElement(segment.Array!, segment.Offset)
-            : throw new InvalidOperationException("not an array");
+        Marshal.UnsafeAddrOfPinnedArrayElement(Segment(memory).Array!, Segment(memory).Offset);
+
+    private static ArraySegment<byte> Segment(Memory<byte> memory) =>
+        MemoryMarshal.TryGetArray<byte>(memory, out var segment) ? segment : throw new InvalidOperationException("not an array");
 
     /// <summary>The <c>VmFlags</c> line of the mapping in /proc/self/smaps that holds <paramref name="address"/>.</summary>
     private static string VmFlagsOfMappingAt(long address)
