@@ -6,20 +6,21 @@ namespace BitTorrent.Client;
 /// Piece memory: page-aligned slots cut from arenas, arrays on the pinned object heap (which never move), pooled by
 /// size. The storage writes the whole pages of a piece past the page cache only from memory that lines up with the
 /// file (<see cref="BitTorrent.Storage.PageCache.Bypass"/>). Slots of at least <see cref="MinimumHugeSlot"/> share
-/// arenas that start on a 2 MiB boundary and are advised as transparent huge pages (Linux <c>madvise</c>): a 1 GiB
-/// download then touches about 500 pages instead of 260,000, so the kernel takes fewer page faults, pins fewer pages
-/// for each uncached write, and SHA-1 and the block copies miss the TLB less (on a virtual machine, where a page fault
-/// costs microseconds, that was a fifth of the downloader's CPU). Bounds: a live slot holds at most its arena (at most
-/// 2 MiB for a piece under 2 MiB, so at most four times a 512 KiB piece), and free arenas are kept up to
-/// <see cref="MaxRetainedBytes"/> in the whole process, the rest left to the GC. A slot reached through a stale
-/// <see cref="Memory{T}"/> is still managed memory, never freed under it. Thread-safe (the loops of all torrents share it).
+/// arenas that start on a 2 MiB boundary and are advised as transparent huge pages (Linux <c>madvise</c>): the kernel
+/// then faults a piece's memory in 2 MiB at a time rather than 4 KiB, pins one huge page instead of 256 small ones
+/// for the uncached write of a 1 MiB piece, and the block copies miss the TLB less (on this project's virtual
+/// machine, where a page fault costs about 8 µs, that was 13–19 % of the downloader's CPU; BENCHMARKS.md).
+/// Bounds: a live slot holds at most its arena (at most 2 MiB for a piece under 2 MiB, so at most four times a
+/// 512 KiB piece), and free arenas are kept up to <see cref="MaxRetainedBytes"/> in the whole process, the rest left
+/// to the GC. A slot reached through a stale <see cref="Memory{T}"/> is still managed memory, never freed under it.
+/// Thread-safe (the loops of all torrents share it).
 /// </summary>
 internal static class PieceMemoryPool
 {
     /// <summary>The most bytes of wholly free arenas kept for reuse.</summary>
     public const long MaxRetainedBytes = 32L * 1024 * 1024;
 
-    /// <summary>The smallest slot placed in a huge-page arena; smaller pieces get an arena of their own, as before.</summary>
+    /// <summary>The smallest slot placed in a huge-page arena; a smaller piece gets an arena of its own.</summary>
     public const int MinimumHugeSlot = 512 * 1024;
 
     /// <summary>The size and alignment of a transparent huge page on x64 and arm64 Linux.</summary>
